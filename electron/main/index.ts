@@ -1,0 +1,109 @@
+/**
+ * Electron main process: window, the `studio://` protocol, the IPC adapter, settings through electron-store.
+ * Everything else is the studio host (electron/studio), the same code that browser mode runs in plain Node.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, app, ipcMain, net, protocol, session } from 'electron';
+import Store from 'electron-store';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallRequest } from '../../shared/contract/transport';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { settingsJsonSchema, type Settings } from '../../shared/settings';
+import { resolveDataDir } from '../studio/data-dir';
+import { createStudioHost, type StudioHost } from '../studio/host';
+import { SETTINGS_FILE_NAME } from '../studio/settings/settings-store';
+import { electronNativeBinding } from './native-binding';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  isAllowedNavigation,
+  isTrustedSender,
+  windowOpenDecision,
+  windowOptions,
+} from './window-options';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '..', 'renderer');
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+
+const dataDirFlag = /^--data-dir=(.+)$/.exec(process.argv.find((a) => a.startsWith('--data-dir=')) ?? '')?.[1];
+const dataDir = resolveDataDir(dataDirFlag, () => app.getPath('userData'));
+app.setPath('userData', dataDir);
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+
+let host: StudioHost | null = null;
+
+function serveApp(request: Request): Promise<Response> | Response {
+  const url = new URL(request.url);
+  if (url.pathname.startsWith('/media/')) {
+    const found = host?.mediaFile(url.pathname.slice('/media/'.length));
+    if (!found) return new Response('Not found', { status: 404 });
+    return net.fetch(`file://${found.file}`);
+  }
+  const file = path.normalize(path.join(rendererDir, decodeURIComponent(url.pathname)));
+  if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file)) return new Response('Not found', { status: 404 });
+  return net.fetch(`file://${file}`).then((res) => {
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(path.join(here, '..', 'preload', 'index.cjs')));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(devServerUrl ?? APP_ENTRY_URL);
+  return win;
+}
+
+void app.whenReady().then(() => {
+  const store = new Store<Settings>({ cwd: dataDir, name: SETTINGS_FILE_NAME, schema: settingsJsonSchema as never, clearInvalidConfig: true });
+  const binding = electronNativeBinding(app.isPackaged, process.resourcesPath, app.getAppPath());
+  host = createStudioHost({
+    dataDir,
+    shell: 'desktop',
+    settings: { read: () => store.store, write: (s) => (store.store = s) },
+    ...(binding ? { nativeBinding: binding } : {}),
+    log: (line) => console.error(`[studio] ${line}`),
+  });
+
+  protocol.handle(APP_SCHEME, serveApp);
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  ipcMain.handle(IPC_CALL_CHANNEL, (event, request: CallRequest) => {
+    if (!isTrustedSender(event.senderFrame?.url, devServerUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } };
+    }
+    return host!.dispatch(request?.method, request?.input, { via: 'ipc' });
+  });
+  host.on((envelope) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT_CHANNEL, envelope);
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => windowOpenDecision);
+    contents.on('will-navigate', (event, url) => {
+      if (!isAllowedNavigation(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  host?.close();
+  host = null;
+});

@@ -1,0 +1,4 @@
+import pkg from '../../package.json';
+
+export const APP_NAME = '创作者工作台 Creator Studio';
+export const APP_VERSION: string = pkg.version;

@@ -1,0 +1,67 @@
+/**
+ * `creator-studio`: the command-line entry of the studio host.
+ */
+import { parseArgs } from 'node:util';
+import { APP_NAME, APP_VERSION } from '../app-meta';
+import { UsageError, type Command, type CommandIo } from './command';
+import { COMMANDS } from './commands';
+
+export function helpText(commands: readonly Command[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    `${APP_NAME} ${APP_VERSION}`,
+    '',
+    'Usage: creator-studio <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  --help, -h     show this help, or a command\'s: creator-studio <command> --help',
+    '  --version, -v  print the version',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CommandIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.out(helpText(commands));
+    return first === undefined ? 1 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    io.out(APP_VERSION);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === first);
+  if (!command) {
+    io.err(`Unknown command "${first}". Run creator-studio --help for the list.`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage.join('\n'));
+    return 0;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    return await command.run(values as Record<string, string | boolean | undefined>, positionals, io);
+  } catch (error) {
+    const known = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (!known) throw error;
+    io.err(`${(error as Error).message}\n\n${command.usage.join('\n')}`);
+    return 2;
+  }
+}
+
+const io: CommandIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+
+export function main(): void {
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,229 @@
+/**
+ * The studio host: owns the workspace (database, media, settings) and answers every contract method through one
+ * `dispatch`. Both adapters — Electron IPC and loopback HTTP — call this and nothing else.
+ */
+import os from 'node:os';
+import type Database from 'better-sqlite3';
+import type { z } from 'zod';
+import {
+  StudioError,
+  isMethodName,
+  methods,
+  type EventEnvelope,
+  type EventName,
+  type EventPayload,
+  type FieldProblem,
+  type HandlerInput,
+  type MethodName,
+  type MethodOutput,
+  type Result,
+  type WorkspaceStatus,
+} from '../../shared/contract/index';
+import { CourseService } from './services/courses';
+import { MediaService } from './services/media';
+import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
+import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
+import { APP_NAME, APP_VERSION } from './app-meta';
+
+export interface HostOptions {
+  dataDir: string;
+  shell: 'desktop' | 'browser';
+  /** electron-store inside Electron; conf in the data folder when omitted. */
+  settings?: SettingsBackend;
+  /** An Electron-ABI better-sqlite3 addon, passed by the Electron main process only. */
+  nativeBinding?: string;
+  /** Check every answer against the contract's output schema (tests turn this on). */
+  checkOutputs?: boolean;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface CallContext {
+  /** Which adapter the call came through; later issues use it for roles and auditing. */
+  via: 'ipc' | 'http' | 'direct';
+}
+
+type Handlers = { [M in MethodName]: (input: HandlerInput<M>, ctx: CallContext) => MethodOutput<M> };
+
+/** Methods that work while the workspace database is unavailable, so the UI can explain and recover. */
+const WITHOUT_WORKSPACE = new Set<MethodName>(['app.info', 'settings.get', 'settings.update', 'workspace.status', 'workspace.startFresh']);
+
+export interface StudioHost {
+  dispatch(method: string, input: unknown, ctx?: CallContext): Promise<Result<unknown>>;
+  on(listener: (event: EventEnvelope) => void): () => void;
+  status(): WorkspaceStatus;
+  /** The file behind a media hash, for the adapters' image routes; null when unknown. */
+  mediaFile(hash: string): { file: string; mime: string } | null;
+  close(): void;
+}
+
+interface Workspace {
+  db: Database.Database;
+  courses: CourseService;
+  media: MediaService;
+}
+
+export function createStudioHost(options: HostOptions): StudioHost {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const settings = new SettingsService(options.settings ?? confSettingsBackend(options.dataDir));
+  const listeners = new Set<(event: EventEnvelope) => void>();
+  const openOptions: OpenOptions = { now };
+  if (options.nativeBinding) openOptions.nativeBinding = options.nativeBinding;
+
+  let workspace: Workspace | null = null;
+  let status: WorkspaceStatus;
+  let recoveredFrom: string | null = null;
+
+  function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of listeners) listener({ event, payload } as EventEnvelope);
+  }
+
+  function open(): void {
+    const result = openWorkspaceDatabase(options.dataDir, openOptions);
+    if (result.state === 'ready') {
+      if (result.upgradedFrom !== null) log(`workspace upgraded from schema ${result.upgradedFrom}; backup at ${result.backup}`);
+      workspace = {
+        db: result.db,
+        courses: new CourseService(result.db, now),
+        media: new MediaService(result.db, options.dataDir, now),
+      };
+      status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
+    } else if (result.state === 'corrupt') {
+      log(`workspace database is damaged: ${result.reason}`);
+      status = { state: 'corrupt', dataDir: options.dataDir, file: result.file, reason: result.reason };
+    } else {
+      log(`workspace database is from a newer version (${result.fileVersion} > ${result.supportedVersion}); not opened`);
+      status = { state: 'tooNew', dataDir: options.dataDir, ...result };
+    }
+  }
+
+  function requireWorkspace(): Workspace {
+    if (!workspace) throw new StudioError('WORKSPACE_UNAVAILABLE', `The workspace is not available (${status.state})`);
+    return workspace;
+  }
+
+  /** A damage error met while serving a call: close the database and tell every window, which offers a fresh start. */
+  function markDamaged(error: Error & { code: string }): void {
+    const file = workspace ? workspace.db.name : '';
+    try {
+      workspace?.db.close();
+    } catch {
+      // Closing a damaged database can fail too; the state change below is what matters.
+    }
+    workspace = null;
+    status = { state: 'corrupt', dataDir: options.dataDir, file, reason: `${error.code}: ${error.message}` };
+    emit('workspace.changed', status);
+  }
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      shell: options.shell,
+      dataDir: options.dataDir,
+      platform: `${os.platform()}-${os.arch()}`,
+    }),
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => {
+      const next = settings.update(patch);
+      emit('settings.changed', next);
+      return next;
+    },
+    'workspace.status': () => status,
+    'workspace.startFresh': () => {
+      if (status.state !== 'corrupt') {
+        throw new StudioError('CONFLICT', 'Only a damaged workspace can be replaced by a fresh one', {
+          details: { state: status.state },
+        });
+      }
+      const movedTo = moveAside(status.file, now());
+      recoveredFrom = movedTo;
+      open();
+      emit('workspace.changed', status);
+      return { movedTo, status };
+    },
+    'courses.list': (input) => requireWorkspace().courses.list(input),
+    'courses.get': ({ id }) => requireWorkspace().courses.get(id),
+    'courses.create': (input) => {
+      const course = requireWorkspace().courses.create(input);
+      emit('courses.changed', { id: course.id, version: course.version, deleted: false });
+      return course;
+    },
+    'courses.save': (input) => {
+      const course = requireWorkspace().courses.save(input);
+      emit('courses.changed', { id: course.id, version: course.version, deleted: false });
+      return course;
+    },
+    'courses.delete': ({ id }) => {
+      requireWorkspace().courses.delete(id);
+      emit('courses.changed', { id, version: 0, deleted: true });
+      return { id };
+    },
+    'courses.restore': ({ id }) => {
+      const course = requireWorkspace().courses.restore(id);
+      emit('courses.changed', { id, version: course.version, deleted: false });
+      return course;
+    },
+    'media.importImage': ({ fileName, dataBase64 }) => requireWorkspace().media.importImage(fileName, dataBase64),
+  };
+
+  open();
+
+  async function dispatch(method: string, input: unknown, ctx: CallContext = { via: 'direct' }): Promise<Result<unknown>> {
+    if (!isMethodName(method)) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `No method named ${String(method)}` } };
+    }
+    const def = methods[method];
+    const parsed = (def.input as z.ZodType).safeParse(input ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: `Invalid input for ${method}`, fields: toFieldProblems(parsed.error) },
+      };
+    }
+    if (!workspace && !WITHOUT_WORKSPACE.has(method)) {
+      return {
+        ok: false,
+        error: { code: 'WORKSPACE_UNAVAILABLE', message: `The workspace is not available (${status.state})`, details: { state: status.state } },
+      };
+    }
+    try {
+      const handler = handlers[method] as (input: unknown, ctx: CallContext) => unknown;
+      const value = await handler(parsed.data, ctx);
+      if (options.checkOutputs) (def.output as z.ZodType).parse(value);
+      return { ok: true, value };
+    } catch (error) {
+      if (error instanceof StudioError) return { ok: false, error: error.toJSON() };
+      if (isDamageError(error)) {
+        markDamaged(error);
+        return { ok: false, error: { code: 'WORKSPACE_UNAVAILABLE', message: 'The workspace database is damaged' } };
+      }
+      log(`internal error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return { ok: false, error: { code: 'INTERNAL', message: `Internal error in ${method}` } };
+    }
+  }
+
+  return {
+    dispatch,
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    status: () => status,
+    mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
+    close() {
+      listeners.clear();
+      workspace?.db.close();
+      workspace = null;
+    },
+  };
+}
+
+/** zod issues → field problems: our domain checks put their code in the message; anything else is `invalid`. */
+function toFieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    code: /^[a-zA-Z]+\.[a-zA-Z]+$/.test(issue.message) ? issue.message : `invalid.${issue.code}`,
+  }));
+}

@@ -1,0 +1,239 @@
+/**
+ * Courses in the workspace database: the list (search, sort, paging), the whole document, and saves that replace the
+ * outline in one transaction against the version the editor started from.
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { StudioError, type CourseSort, type CourseSummary, type HandlerInput } from '../../../shared/contract/index';
+import { COURSE_LIMITS, type Chapter, type Course, type CourseType } from '../../../shared/domain/course';
+
+interface CourseRow {
+  id: string;
+  title: string;
+  type: CourseType;
+  price_fen: number;
+  summary: string;
+  cover_hash: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const ORDER_BY: Record<CourseSort, string> = {
+  updatedDesc: 'c.updated_at DESC, c.id',
+  createdDesc: 'c.created_at DESC, c.id',
+  titleAsc: 'c.title ASC, c.id',
+  priceAsc: 'c.price_fen ASC, c.updated_at DESC',
+  priceDesc: 'c.price_fen DESC, c.updated_at DESC',
+};
+
+/** Escapes LIKE wildcards so a search for "100%" finds that text, not everything. */
+function likePattern(query: string): string {
+  return `%${query.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+export class CourseService {
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.stmt = {
+      course: db.prepare<[string], CourseRow>(
+        `SELECT id, title, type, price_fen, summary, cover_hash, version, created_at, updated_at
+           FROM courses WHERE id = ? AND deleted_at IS NULL`,
+      ),
+      chapters: db.prepare<[string], { id: string; title: string }>(
+        'SELECT id, title FROM chapters WHERE course_id = ? ORDER BY position',
+      ),
+      lessons: db.prepare<[string], { id: string; title: string; chapter_id: string }>(
+        'SELECT id, title, chapter_id FROM lessons WHERE course_id = ? ORDER BY position',
+      ),
+      versionOf: db.prepare<[string], { version: number; deleted_at: string | null }>(
+        'SELECT version, deleted_at FROM courses WHERE id = ?',
+      ),
+      insertCourse: db.prepare(
+        `INSERT INTO courses (id, title, type, price_fen, summary, cover_hash, version, created_at, updated_at)
+         VALUES (@id, @title, @type, @priceFen, @summary, NULL, 1, @now, @now)`,
+      ),
+      updateCourse: db.prepare(
+        `UPDATE courses SET title = @title, type = @type, price_fen = @priceFen, summary = @summary,
+                cover_hash = @coverHash, version = version + 1, updated_at = @now
+          WHERE id = @id`,
+      ),
+      foreignChapters: db.prepare<[string, string], { id: string }>(
+        'SELECT id FROM chapters WHERE course_id <> ? AND id IN (SELECT value FROM json_each(?))',
+      ),
+      foreignLessons: db.prepare<[string, string], { id: string }>(
+        'SELECT id FROM lessons WHERE course_id <> ? AND id IN (SELECT value FROM json_each(?))',
+      ),
+      upsertChapter: db.prepare(
+        `INSERT INTO chapters (id, course_id, title, position) VALUES (@id, @courseId, @title, @position)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, position = excluded.position`,
+      ),
+      upsertLesson: db.prepare(
+        `INSERT INTO lessons (id, course_id, chapter_id, title, position)
+         VALUES (@id, @courseId, @chapterId, @title, @position)
+         ON CONFLICT (id) DO UPDATE SET chapter_id = excluded.chapter_id, title = excluded.title,
+                                        position = excluded.position`,
+      ),
+      // Lessons first: a lesson moved out of a chapter that is being removed must not go with it (ON DELETE CASCADE).
+      deleteOtherLessons: db.prepare(
+        'DELETE FROM lessons WHERE course_id = ? AND id NOT IN (SELECT value FROM json_each(?))',
+      ),
+      deleteOtherChapters: db.prepare(
+        'DELETE FROM chapters WHERE course_id = ? AND id NOT IN (SELECT value FROM json_each(?))',
+      ),
+      softDelete: db.prepare(
+        'UPDATE courses SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+      ),
+      restore: db.prepare(
+        'UPDATE courses SET deleted_at = NULL, version = version + 1, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL',
+      ),
+    };
+  }
+
+  list(input: HandlerInput<'courses.list'>): { items: CourseSummary[]; total: number } {
+    const query = input.query.trim();
+    const where = query ? "c.deleted_at IS NULL AND c.title LIKE @pattern ESCAPE '\\'" : 'c.deleted_at IS NULL';
+    const params = query ? { pattern: likePattern(query) } : {};
+    const rows = this.db
+      .prepare<Record<string, unknown>, CourseRow & { chapter_count: number; lesson_count: number }>(
+        `SELECT c.id, c.title, c.type, c.price_fen, c.cover_hash, c.created_at, c.updated_at,
+                (SELECT count(*) FROM chapters ch WHERE ch.course_id = c.id) AS chapter_count,
+                (SELECT count(*) FROM lessons l WHERE l.course_id = c.id) AS lesson_count
+           FROM courses c WHERE ${where}
+          ORDER BY ${ORDER_BY[input.sort]} LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: input.limit, offset: input.offset });
+    const { total } = this.db
+      .prepare<Record<string, unknown>, { total: number }>(`SELECT count(*) AS total FROM courses c WHERE ${where}`)
+      .get(params)!;
+    return {
+      total,
+      items: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        type: r.type,
+        priceFen: r.price_fen,
+        coverHash: r.cover_hash,
+        chapterCount: r.chapter_count,
+        lessonCount: r.lesson_count,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      })),
+    };
+  }
+
+  get(id: string): Course {
+    const row = this.stmt.course.get(id);
+    if (!row) throw new StudioError('NOT_FOUND', `Course ${id} does not exist`);
+    const chapters: Chapter[] = this.stmt.chapters.all(id).map((c) => ({ id: c.id, title: c.title, lessons: [] }));
+    const byId = new Map(chapters.map((c) => [c.id, c]));
+    for (const l of this.stmt.lessons.all(id)) byId.get(l.chapter_id)?.lessons.push({ id: l.id, title: l.title });
+    return {
+      id: row.id,
+      title: row.title,
+      type: row.type,
+      priceFen: row.price_fen,
+      summary: row.summary,
+      coverHash: row.cover_hash,
+      chapters,
+      version: row.version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  create(input: HandlerInput<'courses.create'>): Course {
+    const id = randomUUID();
+    this.stmt.insertCourse.run({
+      id,
+      title: input.title.trim(),
+      type: input.type,
+      priceFen: input.priceFen,
+      summary: input.summary,
+      now: this.now().toISOString(),
+    });
+    return this.get(id);
+  }
+
+  save(input: HandlerInput<'courses.save'>): Course {
+    const chapterIds = input.chapters.map((c) => c.id);
+    const lessons = input.chapters.flatMap((c) => c.lessons.map((l, position) => ({ ...l, chapterId: c.id, position })));
+    const lessonIds = lessons.map((l) => l.id);
+    if (lessonIds.length > COURSE_LIMITS.maxLessonsPerCourse) {
+      throw new StudioError('INVALID_INPUT', `A course holds at most ${COURSE_LIMITS.maxLessonsPerCourse} lessons`, {
+        fields: [{ path: 'chapters', code: 'outline.tooManyLessons' }],
+      });
+    }
+    const duplicate = firstDuplicate([...chapterIds, ...lessonIds]);
+    if (duplicate) {
+      throw new StudioError('INVALID_INPUT', `Outline id ${duplicate} appears twice`, {
+        fields: [{ path: 'chapters', code: 'outline.duplicateId' }],
+      });
+    }
+
+    const tx = this.db.transaction(() => {
+      const stored = this.stmt.versionOf.get(input.id);
+      if (!stored || stored.deleted_at) throw new StudioError('NOT_FOUND', `Course ${input.id} does not exist`);
+      if (stored.version !== input.baseVersion) {
+        throw new StudioError('CONFLICT', `Course ${input.id} is at version ${stored.version}, not ${input.baseVersion}`, {
+          details: { currentVersion: stored.version },
+        });
+      }
+      const chapterJson = JSON.stringify(chapterIds);
+      const lessonJson = JSON.stringify(lessonIds);
+      const foreign = [
+        ...this.stmt.foreignChapters.all(input.id, chapterJson),
+        ...this.stmt.foreignLessons.all(input.id, lessonJson),
+      ];
+      if (foreign.length > 0) {
+        throw new StudioError('INVALID_INPUT', `Outline id ${foreign[0]!.id} belongs to another course`, {
+          fields: [{ path: 'chapters', code: 'outline.foreignId' }],
+        });
+      }
+      this.stmt.updateCourse.run({
+        id: input.id,
+        title: input.title.trim(),
+        type: input.type,
+        priceFen: input.priceFen,
+        summary: input.summary,
+        coverHash: input.coverHash,
+        now: this.now().toISOString(),
+      });
+      input.chapters.forEach((c, position) =>
+        this.stmt.upsertChapter.run({ id: c.id, courseId: input.id, title: c.title.trim(), position }),
+      );
+      for (const l of lessons) {
+        this.stmt.upsertLesson.run({ id: l.id, courseId: input.id, chapterId: l.chapterId, title: l.title.trim(), position: l.position });
+      }
+      this.stmt.deleteOtherLessons.run(input.id, lessonJson);
+      this.stmt.deleteOtherChapters.run(input.id, chapterJson);
+    });
+    tx.immediate();
+    return this.get(input.id);
+  }
+
+  delete(id: string): void {
+    const now = this.now().toISOString();
+    const changed = this.stmt.softDelete.run(now, now, id).changes;
+    if (changed === 0) throw new StudioError('NOT_FOUND', `Course ${id} does not exist`);
+  }
+
+  restore(id: string): Course {
+    const changed = this.stmt.restore.run(this.now().toISOString(), id).changes;
+    if (changed === 0) throw new StudioError('NOT_FOUND', `No deleted course ${id} to restore`);
+    return this.get(id);
+  }
+}
+
+function firstDuplicate(ids: string[]): string | null {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) return id;
+    seen.add(id);
+  }
+  return null;
+}

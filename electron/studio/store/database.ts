@@ -1,0 +1,136 @@
+/**
+ * Opening the workspace database: refusal of a database from a newer app (without touching it), detection of a damaged
+ * file (left in place until the creator chooses a fresh workspace), a backup copy before any upgrade, and all pending
+ * migrations in one transaction.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations/index';
+
+export const DB_FILE_NAME = 'studio.db';
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export interface OpenOptions {
+  /**
+   * Path of a better-sqlite3 native addon built for the running ABI. Electron passes its Electron-ABI build here;
+   * plain Node (tests, browser mode, the companion) leaves it unset and gets the package's own Node-ABI build.
+   */
+  nativeBinding?: string;
+  migrations?: readonly Migration[];
+  /** Injected clock for backup names; tests pin it. */
+  now?: () => Date;
+}
+
+export type OpenResult =
+  | { state: 'ready'; db: Database.Database; upgradedFrom: number | null; backup: string | null }
+  | { state: 'corrupt'; file: string; reason: string }
+  | { state: 'tooNew'; file: string; fileVersion: number; supportedVersion: number };
+
+/** SQLite error codes that mean the file itself is damaged or is not a database at all. */
+const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_VTAB']);
+
+export function isDamageError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && DAMAGE_CODES.has((error as { code: string }).code);
+}
+
+/**
+ * Reads `user_version` straight from the 100-byte file header (offset 60, big-endian), so a database from a newer
+ * app can be refused without SQLite opening it: opening would switch it to WAL and leave -wal/-shm files behind.
+ * Returns null for an empty or missing file, 'notSqlite' when the header is not SQLite's.
+ */
+function peekHeader(file: string): { userVersion: number } | 'notSqlite' | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const header = Buffer.alloc(100);
+    const read = fs.readSync(fd, header, 0, 100, 0);
+    if (read === 0) return null;
+    if (read < 100 || !header.subarray(0, 16).equals(SQLITE_HEADER)) return 'notSqlite';
+    return { userVersion: header.readUInt32BE(60) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function openWorkspaceDatabase(dataDir: string, options: OpenOptions = {}): OpenResult {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.length;
+  const file = path.join(dataDir, DB_FILE_NAME);
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const header = peekHeader(file);
+  if (header === 'notSqlite') {
+    return { state: 'corrupt', file, reason: 'The file does not start with a SQLite header.' };
+  }
+  if (header && header.userVersion > latest) {
+    return { state: 'tooNew', file, fileVersion: header.userVersion, supportedVersion: latest };
+  }
+
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    // The header can be stale while a -wal file holds newer pages; ask SQLite before changing anything.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > latest) {
+      db.close();
+      return { state: 'tooNew', file, fileVersion: current, supportedVersion: latest };
+    }
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a killed app loses nothing that was committed; only a power cut can lose the last commit.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 3000');
+
+    let backup: string | null = null;
+    if (current > 0 && current < latest) backup = backupBeforeUpgrade(db, dataDir, current, options.now?.() ?? new Date());
+    if (current < latest) applyMigrations(db, migrations, current);
+    return { state: 'ready', db, upgradedFrom: current > 0 && current < latest ? current : null, backup };
+  } catch (error) {
+    db?.close();
+    if (isDamageError(error)) return { state: 'corrupt', file, reason: `${error.code}: ${error.message}` };
+    throw error;
+  }
+}
+
+/** Runs every pending step in one transaction: either the database reaches the latest version or it stays as it was. */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[], from: number): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+  });
+  const pending = migrations.filter((m) => m.version > from);
+  db.transaction(() => {
+    for (const m of pending) {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+}
+
+/** A consistent copy (VACUUM INTO) under backups/, named by the version it came from and the time. */
+function backupBeforeUpgrade(db: Database.Database, dataDir: string, fromVersion: number, now: Date): string {
+  const dir = path.join(dataDir, 'backups');
+  fs.mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, `${DB_FILE_NAME}.v${fromVersion}-${timestamp(now)}.bak`);
+  db.prepare('VACUUM INTO ?').run(target);
+  return target;
+}
+
+/** Moves a damaged database (and its -wal/-shm companions) aside with a timestamp; returns the new main file path. */
+export function moveAside(file: string, now: Date = new Date()): string {
+  const target = `${file}.damaged-${timestamp(now)}`;
+  fs.renameSync(file, target);
+  for (const suffix of ['-wal', '-shm']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, target + suffix);
+  }
+  return target;
+}
+
+export function timestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,24 @@
+/**
+ * The event table: what the host pushes to every open window (IPC) or page (server-sent events).
+ */
+import { z } from 'zod';
+import { workspaceStatusSchema } from './methods';
+import { settingsSchema } from '../settings';
+
+export const events = {
+  /** A course was created, saved, deleted or restored; `version` is its new version (0 when deleted). */
+  'courses.changed': z.object({ id: z.string(), version: z.number().int(), deleted: z.boolean() }),
+  /** The workspace became unavailable (a damaged database was detected) or available again. */
+  'workspace.changed': workspaceStatusSchema,
+  'settings.changed': settingsSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+/** One event on the wire. */
+export interface EventEnvelope<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayload<E>;
+}

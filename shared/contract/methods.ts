@@ -1,0 +1,177 @@
+/**
+ * The method table: every call the renderer can make on the studio host, with its input and output schemas.
+ * The host validates every input against these schemas before a handler runs; handlers are typed from this table,
+ * so adding a method without a handler fails to compile.
+ */
+import { z } from 'zod';
+import {
+  COURSE_LIMITS,
+  COURSE_TYPES,
+  checkOutlineTitle,
+  checkPriceFen,
+  checkSummary,
+  checkTitle,
+} from '../domain/course';
+import { settingsSchema } from '../settings';
+
+/** A string checked by one of the domain's field checks; the check's code becomes the zod issue message. */
+function checked(check: (value: string) => string | null) {
+  return z.string().check((ctx) => {
+    const code = check(ctx.value);
+    if (code) ctx.issues.push({ code: 'custom', message: code, input: ctx.value });
+  });
+}
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id.invalid');
+const isoDate = z.string();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'hash.invalid');
+const courseType = z.enum(COURSE_TYPES);
+const priceFen = z.number().check((ctx) => {
+  const code = checkPriceFen(ctx.value);
+  if (code) ctx.issues.push({ code: 'custom', message: code, input: ctx.value });
+});
+
+export const lessonSchema = z.object({ id, title: checked(checkOutlineTitle) });
+export const chapterSchema = z.object({
+  id,
+  title: checked(checkOutlineTitle),
+  lessons: z.array(lessonSchema),
+});
+
+export const courseSchema = z.object({
+  id,
+  title: z.string(),
+  type: courseType,
+  priceFen: z.number().int(),
+  summary: z.string(),
+  coverHash: sha256.nullable(),
+  chapters: z.array(chapterSchema),
+  version: z.number().int(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+export const courseSummarySchema = z.object({
+  id,
+  title: z.string(),
+  type: courseType,
+  priceFen: z.number().int(),
+  coverHash: sha256.nullable(),
+  chapterCount: z.number().int(),
+  lessonCount: z.number().int(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+export type CourseSummary = z.infer<typeof courseSummarySchema>;
+
+export const COURSE_SORTS = ['updatedDesc', 'createdDesc', 'titleAsc', 'priceAsc', 'priceDesc'] as const;
+export type CourseSort = (typeof COURSE_SORTS)[number];
+
+export const workspaceStatusSchema = z.discriminatedUnion('state', [
+  z.object({
+    state: z.literal('ready'),
+    dataDir: z.string(),
+    /** Set once after a damaged database was moved aside, so the UI can say where it went. */
+    recoveredFrom: z.string().nullable(),
+  }),
+  z.object({ state: z.literal('corrupt'), dataDir: z.string(), file: z.string(), reason: z.string() }),
+  z.object({
+    state: z.literal('tooNew'),
+    dataDir: z.string(),
+    file: z.string(),
+    fileVersion: z.number().int(),
+    supportedVersion: z.number().int(),
+  }),
+]);
+export type WorkspaceStatus = z.infer<typeof workspaceStatusSchema>;
+
+export const mediaSchema = z.object({
+  hash: sha256,
+  mime: z.string(),
+  size: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+});
+export type MediaInfo = z.infer<typeof mediaSchema>;
+
+const courseFields = {
+  title: checked(checkTitle),
+  type: courseType,
+  priceFen,
+  summary: checked(checkSummary),
+  coverHash: sha256.nullable(),
+};
+
+export const methods = {
+  'app.info': {
+    input: z.object({}),
+    output: z.object({
+      name: z.string(),
+      version: z.string(),
+      /** `desktop` inside Electron, `browser` when served over loopback HTTP. */
+      shell: z.enum(['desktop', 'browser']),
+      dataDir: z.string(),
+      platform: z.string(),
+    }),
+  },
+  'settings.get': { input: z.object({}), output: settingsSchema },
+  'settings.update': { input: settingsSchema.partial(), output: settingsSchema },
+  'workspace.status': { input: z.object({}), output: workspaceStatusSchema },
+  /** Moves a damaged database aside (timestamped, never deleted) and opens a fresh, empty workspace. */
+  'workspace.startFresh': {
+    input: z.object({}),
+    output: z.object({ movedTo: z.string(), status: workspaceStatusSchema }),
+  },
+  'courses.list': {
+    input: z.object({
+      query: z.string().max(200).default(''),
+      sort: z.enum(COURSE_SORTS).default('updatedDesc'),
+      limit: z.number().int().min(1).max(500).default(50),
+      offset: z.number().int().min(0).default(0),
+    }),
+    output: z.object({ items: z.array(courseSummarySchema), total: z.number().int() }),
+  },
+  'courses.get': { input: z.object({ id }), output: courseSchema },
+  'courses.create': {
+    input: z.object({
+      title: checked(checkTitle),
+      type: courseType.default('article'),
+      priceFen: priceFen.default(0),
+      summary: checked(checkSummary).default(''),
+    }),
+    output: courseSchema,
+  },
+  /**
+   * Saves the whole course document. `baseVersion` is the version the editor started from; a save against a newer
+   * stored version is refused with CONFLICT and changes nothing.
+   */
+  'courses.save': {
+    input: z.object({
+      id,
+      baseVersion: z.number().int().min(1),
+      ...courseFields,
+      chapters: z.array(chapterSchema).max(COURSE_LIMITS.maxChapters),
+    }),
+    output: courseSchema,
+  },
+  /** Moves a course to the trash (a tombstone kept for sync); `courses.restore` brings it back. */
+  'courses.delete': { input: z.object({ id }), output: z.object({ id }) },
+  'courses.restore': { input: z.object({ id }), output: courseSchema },
+  /** Copies an image into the workspace's content-addressed media folder. `dataBase64` is the file's bytes. */
+  'media.importImage': {
+    input: z.object({ fileName: z.string().max(255), dataBase64: z.string() }),
+    output: mediaSchema,
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller passes (defaults may be omitted). */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives, after validation and defaults. */
+export type HandlerInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
