@@ -25,6 +25,7 @@ export default defineConfig({
     build: {
       outDir: resolve('out/renderer'),
       emptyOutDir: true,
+      minify: true,
       rolldownOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },

@@ -1,0 +1,100 @@
+/**
+ * Application-wide UI state: the workspace's status, settings, the current route and the one toast on screen.
+ * Actions are the only callers of the client.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { MethodOutput, WorkspaceStatus } from '../../../shared/contract/index';
+import type { Settings } from '../../../shared/settings';
+import type { StudioClient } from '../api/client';
+
+export type Route = { name: 'courses' } | { name: 'course'; id: string };
+
+export interface Toast {
+  id: number;
+  message: string;
+  actionLabel?: string;
+  action?: () => void;
+}
+
+export interface AppState {
+  info: MethodOutput<'app.info'> | null;
+  status: WorkspaceStatus | null;
+  settings: Settings | null;
+  offline: boolean;
+  route: Route;
+  toast: Toast | null;
+  boot(): Promise<void>;
+  navigate(route: Route): void;
+  updateSettings(patch: Partial<Settings>): Promise<void>;
+  startFresh(): Promise<string>;
+  showToast(toast: Omit<Toast, 'id'>): void;
+  dismissToast(id?: number): void;
+  setOffline(offline: boolean): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export function routeFromHash(hash: string): Route {
+  const match = /^#\/courses\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  return match ? { name: 'course', id: match[1]! } : { name: 'courses' };
+}
+
+export function hashFromRoute(route: Route): string {
+  return route.name === 'course' ? `#/courses/${route.id}` : '#/courses';
+}
+
+const TOAST_MS = 8000;
+
+export function createAppStore(client: StudioClient): AppStore {
+  let toastTimer: ReturnType<typeof setTimeout> | null = null;
+  let toastSeq = 0;
+
+  const store = createStore<AppState>()((set, get) => ({
+    info: null,
+    status: null,
+    settings: null,
+    offline: false,
+    route: routeFromHash(window.location.hash),
+    toast: null,
+
+    async boot() {
+      const [info, status, settings] = await Promise.all([
+        client.call('app.info', {}),
+        client.call('workspace.status', {}),
+        client.call('settings.get', {}),
+      ]);
+      set({ info, status, settings, offline: false });
+    },
+    navigate(route) {
+      const hash = hashFromRoute(route);
+      if (window.location.hash !== hash) history.pushState(null, '', hash);
+      set({ route });
+    },
+    async updateSettings(patch) {
+      const settings = await client.call('settings.update', patch);
+      set({ settings });
+    },
+    async startFresh() {
+      const { movedTo, status } = await client.call('workspace.startFresh', {});
+      set({ status });
+      return movedTo;
+    },
+    showToast(toast) {
+      if (toastTimer) clearTimeout(toastTimer);
+      const id = ++toastSeq;
+      set({ toast: { ...toast, id } });
+      toastTimer = setTimeout(() => get().dismissToast(id), TOAST_MS);
+    },
+    dismissToast(id) {
+      if (id === undefined || get().toast?.id === id) set({ toast: null });
+    },
+    setOffline(offline) {
+      set({ offline });
+    },
+  }));
+
+  client.on('workspace.changed', (status) => store.setState({ status }));
+  client.on('settings.changed', (settings) => store.setState({ settings }));
+  window.addEventListener('popstate', () => store.setState({ route: routeFromHash(window.location.hash) }));
+  return store;
+}
