@@ -60,6 +60,7 @@ export const enUS: Shape<typeof zhCN> = {
     deleted: 'Deleted course “{{title}}”',
   },
   editor: {
+    pageLabel: 'Course editor: {{title}}',
     back: 'Back to courses',
     title: 'Course title',
     titlePlaceholder: 'e.g. 21-day writing camp',

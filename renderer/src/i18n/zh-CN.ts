@@ -56,6 +56,7 @@ export const zhCN = {
     deleted: '已删除课程「{{title}}」',
   },
   editor: {
+    pageLabel: '课程编辑：{{title}}',
     back: '返回课程列表',
     title: '课程标题',
     titlePlaceholder: '例如：21 天写作训练营',

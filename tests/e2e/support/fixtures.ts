@@ -95,6 +95,8 @@ export class CourseEditorPage {
 }
 
 export const test = base.extend<{ studio: StudioHarness; list: CourseListPage; editor: CourseEditorPage }>({
+  // Playwright requires the object pattern for a fixture that uses no other fixture.
+  // eslint-disable-next-line no-empty-pattern
   studio: async ({}, use) => {
     const harness = new StudioHarness(makeDataDir());
     await use(harness);

@@ -118,7 +118,7 @@ function CourseEditor() {
   const apply = store.getState().apply;
 
   return (
-    <main className="page editor" aria-label={draft.title || t('editor.title')}>
+    <main className="page editor" aria-label={t('editor.pageLabel', { title: draft.title.trim() })}>
       <header className="editor-header">
         <BackButton />
         <SaveStatus />
