@@ -53,6 +53,15 @@ if (webOnly) {
   run(process.execPath, [cli, 'serve', ...passThrough]);
 } else {
   const electron = findElectron();
+  // Electron's main process opens SQLite itself and needs better-sqlite3 built for Electron's ABI (docs/ARCHITECTURE.md).
+  const addon = path.join(root, 'build', 'native-electron', 'better_sqlite3.node');
+  if (electron.binary && !fs.existsSync(addon)) {
+    const native = spawnSync('npm', ['run', '--silent', 'build:native:electron'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+    if (native.status !== 0) {
+      electron.binary = undefined;
+      electron.reason = 'better-sqlite3 could not be built for Electron (see above)';
+    }
+  }
   if (electron.binary) {
     run(electron.binary, ['.', ...electronArgs(passThrough)]);
   } else {
