@@ -94,7 +94,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
       status = { state: 'corrupt', dataDir: options.dataDir, file: result.file, reason: result.reason };
     } else {
       log(`workspace database is from a newer version (${result.fileVersion} > ${result.supportedVersion}); not opened`);
-      status = { state: 'tooNew', dataDir: options.dataDir, ...result };
+      status = { ...result, dataDir: options.dataDir };
     }
   }
 

@@ -35,7 +35,10 @@ export type FieldErrorCode =
   | 'cover.tooLarge'
   | 'cover.empty';
 
-/** Length in user-perceived characters (code points), so an emoji or a CJK character counts once. */
+/**
+ * Length in Unicode code points: a CJK character or a single emoji counts once (a joined emoji sequence counts each
+ * of its parts), never the UTF-16 units that `String.length` counts.
+ */
 export function charLength(text: string): number {
   let n = 0;
   for (const _ of text) n++;

@@ -36,7 +36,8 @@ export const serveCommand: Command = {
     'data-dir': { type: 'string' },
   },
   async run(values, _positionals, io) {
-    const port = values.port === undefined ? 0 : Number(values.port);
+    // Digits only: Number() would read "" as 0 (a random port) and also accept "1e3" or "0x50".
+    const port = values.port === undefined ? 0 : /^\d{1,5}$/.test(String(values.port)) ? Number(values.port) : Number.NaN;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not "${String(values.port)}"`);
     const dataDir = resolveDataDir(values['data-dir'] as string | undefined);
     const rendererDir = findRendererDir();

@@ -91,6 +91,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
           } catch {
             return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'Body is not JSON' } });
           }
+          // `null` would throw below, outside any catch: an unhandled rejection that ends the process.
+          if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+            return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'Body must be a JSON object' } });
+          }
           const result = await options.host.dispatch(String(request.method), request.input, { via: 'http' });
           send(res, 200, result);
         },
@@ -165,14 +169,21 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      if (tooLarge) return;
       if (size > max) {
-        req.destroy();
+        // A body without Content-Length (chunked) is found too large only here: answer 413 at once and drain the
+        // rest without keeping it, so the client reads the answer instead of a reset connection.
+        tooLarge = true;
+        chunks.length = 0;
         reject(Object.assign(new Error(`Request body over ${max} bytes`), { status: 413 }));
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }

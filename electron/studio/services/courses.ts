@@ -78,7 +78,6 @@ export class CourseService {
          ON CONFLICT (id) DO UPDATE SET chapter_id = excluded.chapter_id, title = excluded.title,
                                         position = excluded.position`,
       ),
-      // Lessons first: a lesson moved out of a chapter that is being removed must not go with it (ON DELETE CASCADE).
       deleteOtherLessons: db.prepare(
         'DELETE FROM lessons WHERE course_id = ? AND id NOT IN (SELECT value FROM json_each(?))',
       ),
@@ -206,6 +205,8 @@ export class CourseService {
       input.chapters.forEach((c, position) =>
         this.stmt.upsertChapter.run({ id: c.id, courseId: input.id, title: c.title.trim(), position }),
       );
+      // Upserts before deletes: a lesson moved out of a chapter that this save removes already points at its new
+      // chapter when the old one is deleted, so ON DELETE CASCADE cannot take it along.
       for (const l of lessons) {
         this.stmt.upsertLesson.run({ id: l.id, courseId: input.id, chapterId: l.chapterId, title: l.title.trim(), position: l.position });
       }

@@ -28,10 +28,12 @@ export type OpenResult =
   | { state: 'tooNew'; file: string; fileVersion: number; supportedVersion: number };
 
 /** SQLite error codes that mean the file itself is damaged or is not a database at all. */
-const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_VTAB']);
+const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_SEQUENCE']);
 
 export function isDamageError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && DAMAGE_CODES.has((error as { code: string }).code);
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && DAMAGE_CODES.has(code);
 }
 
 /**
@@ -116,19 +118,26 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
 function backupBeforeUpgrade(db: Database.Database, dataDir: string, fromVersion: number, now: Date): string {
   const dir = path.join(dataDir, 'backups');
   fs.mkdirSync(dir, { recursive: true });
-  const target = path.join(dir, `${DB_FILE_NAME}.v${fromVersion}-${timestamp(now)}.bak`);
+  const target = unusedPath(path.join(dir, `${DB_FILE_NAME}.v${fromVersion}-${timestamp(now)}`), '.bak');
   db.prepare('VACUUM INTO ?').run(target);
   return target;
 }
 
 /** Moves a damaged database (and its -wal/-shm companions) aside with a timestamp; returns the new main file path. */
 export function moveAside(file: string, now: Date = new Date()): string {
-  const target = `${file}.damaged-${timestamp(now)}`;
+  const target = unusedPath(`${file}.damaged-${timestamp(now)}`, '');
   fs.renameSync(file, target);
   for (const suffix of ['-wal', '-shm']) {
     if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, target + suffix);
   }
   return target;
+}
+
+/** `base + suffix`, or `base-2 + suffix`, `base-3 + suffix`… when two copies are made within the same second. */
+function unusedPath(base: string, suffix: string): string {
+  let candidate = base + suffix;
+  for (let n = 2; fs.existsSync(candidate); n++) candidate = `${base}-${n}${suffix}`;
+  return candidate;
 }
 
 export function timestamp(date: Date): string {
