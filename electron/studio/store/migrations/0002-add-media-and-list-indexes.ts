@@ -17,7 +17,7 @@ export const addMediaAndListIndexes: Migration = {
       ) STRICT;
       CREATE INDEX courses_by_created ON courses (created_at) WHERE deleted_at IS NULL;
       CREATE INDEX courses_by_title ON courses (title) WHERE deleted_at IS NULL;
-      CREATE INDEX courses_by_price ON courses (price_fen) WHERE deleted_at IS NULL;
+      CREATE INDEX courses_by_price ON courses (price_fen, updated_at DESC) WHERE deleted_at IS NULL;
     `);
   },
 };
