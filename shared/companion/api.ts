@@ -1,0 +1,256 @@
+/**
+ * The companion server's HTTP API, as the studio (and any other client) sees it: one route table with the role a
+ * caller needs and zod schemas for bodies and answers. The companion builds its Fastify routes from this table; the
+ * studio's companion client is typed from it. Studio and companion never import each other — only this file.
+ *
+ * Every `/api/*` route takes `Authorization: Bearer <device token>`. Errors answer with an HTTP status and
+ * `{ error: { code, message, details? } }`, code from COMPANION_ERROR_CODES.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['owner', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Whether `role` may do what `needed` allows: owner > editor > viewer. */
+export function roleAllows(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) <= ROLES.indexOf(needed);
+}
+
+export const COMPANION_ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'EXPIRED',
+  /** WeChat answered with an errcode; details carry `errcode` and a specific, actionable message. */
+  'WECHAT_ERROR',
+  /** WeChat (or the sandbox) could not be reached. */
+  'WECHAT_UNREACHABLE',
+  'NOT_CONFIGURED',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type CompanionErrorCode = (typeof COMPANION_ERROR_CODES)[number];
+
+export const companionErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(COMPANION_ERROR_CODES),
+    message: z.string(),
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  }),
+});
+export type CompanionErrorBody = z.infer<typeof companionErrorSchema>;
+
+const isoDate = z.string();
+
+/** The WeChat identity bound to a member. openid is shown desensitized (`oAbc…xyz`) everywhere but the database. */
+export const wechatIdentitySchema = z.object({
+  appId: z.string(),
+  openidMasked: z.string(),
+  hasUnionid: z.boolean(),
+  nickname: z.string(),
+  avatarUrl: z.string(),
+  boundAt: isoDate,
+});
+
+export const memberSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  wechat: wechatIdentitySchema.nullable(),
+  createdAt: isoDate,
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export const deviceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  memberId: z.string(),
+  createdAt: isoDate,
+  lastSeenAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+});
+
+export const BINDING_STATUSES = ['waiting', 'scanned', 'confirmed', 'bound', 'expired', 'denied', 'failed'] as const;
+export type BindingStatus = (typeof BINDING_STATUSES)[number];
+
+export const bindingSessionSchema = z.object({
+  id: z.string(),
+  status: z.enum(BINDING_STATUSES),
+  mode: z.enum(['qrconnect', 'oauth']),
+  /** What the QR code encodes: a companion landing URL that records the scan and redirects to WeChat. */
+  qrUrl: z.string(),
+  /** The QR code as a PNG, base64. */
+  qrPngBase64: z.string(),
+  expiresAt: isoDate,
+  /** The member being bound (set from the start when re-binding, or once bound for a new member). */
+  memberId: z.string().nullable(),
+  /** When status is `failed` (or `denied`): a specific reason, e.g. WeChat errcode 40163 "code already used". */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type BindingSession = z.infer<typeof bindingSessionSchema>;
+
+export const wechatEventSchema = z.object({
+  id: z.string(),
+  receivedAt: isoDate,
+  msgType: z.string(),
+  event: z.string().nullable(),
+  eventKey: z.string().nullable(),
+  openidMasked: z.string(),
+  /** The scene's owner when the event came from one of our parametric QR codes. */
+  scene: z.string().nullable(),
+  processed: z.boolean(),
+});
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: isoDate,
+  apiPath: z.string(),
+  errcode: z.number().int(),
+  latencyMs: z.number(),
+  memberId: z.string().nullable(),
+  /** Parameters with secrets, tokens, codes and openids desensitized. */
+  params: z.string(),
+});
+
+export const QR_OWNER_KINDS = ['poster', 'inviter', 'funnel'] as const;
+export const sceneSchema = z.object({
+  sceneStr: z.string(),
+  ownerKind: z.enum(QR_OWNER_KINDS),
+  ownerId: z.string(),
+  permanent: z.boolean(),
+  ticket: z.string(),
+  /** The content of the QR code (WeChat's weixin.qq.com/q/… URL). */
+  url: z.string(),
+  expiresAt: isoDate.nullable(),
+  scans: z.number().int(),
+  follows: z.number().int(),
+});
+
+export const companionSettingsSchema = z.object({
+  sandbox: z.boolean(),
+  publicBaseUrl: z.string(),
+  officialAccount: z.object({ appId: z.string(), messageMode: z.enum(['plain', 'compatible', 'safe']), configured: z.boolean() }),
+  websiteApp: z.object({ appId: z.string(), configured: z.boolean() }),
+  /** How team members bind by default. */
+  bindingMode: z.enum(['qrconnect', 'oauth']),
+});
+
+const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
+
+interface RouteDef {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  /** The least role that may call it; `null` for routes that authenticate otherwise (pairing). */
+  role: Role | null;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response: z.ZodType;
+}
+
+export const companionRoutes = {
+  health: { method: 'GET', path: '/health', role: null, response: z.object({ ok: z.literal(true), version: z.string(), sandbox: z.boolean() }) },
+  /**
+   * Exchanges a one-time pairing code for a device token. The embedded companion is started with a pairing code for
+   * the studio that started it (the first owner); an owner creates codes for teammates with `invites.create`.
+   */
+  'devices.pair': {
+    method: 'POST',
+    path: '/api/devices/pair',
+    role: null,
+    body: z.object({ code: z.string().min(8).max(128), deviceName: z.string().min(1).max(64), memberName: z.string().min(1).max(64).optional() }),
+    response: z.object({ deviceToken: z.string(), device: deviceSchema, member: memberSchema }),
+  },
+  'devices.list': { method: 'GET', path: '/api/devices', role: 'owner', response: z.object({ items: z.array(deviceSchema) }) },
+  'devices.revoke': { method: 'POST', path: '/api/devices/:id/revoke', role: 'owner', params: z.object({ id: z.string() }), response: deviceSchema },
+  'invites.create': {
+    method: 'POST',
+    path: '/api/invites',
+    role: 'owner',
+    body: z.object({ role: z.enum(ROLES), memberName: z.string().min(1).max(64) }),
+    response: z.object({ code: z.string(), expiresAt: isoDate, memberId: z.string() }),
+  },
+  me: { method: 'GET', path: '/api/me', role: 'viewer', response: z.object({ member: memberSchema, deviceId: z.string() }) },
+  'members.list': { method: 'GET', path: '/api/members', role: 'viewer', response: z.object({ items: z.array(memberSchema) }) },
+  'members.setRole': {
+    method: 'PATCH',
+    path: '/api/members/:id',
+    role: 'owner',
+    params: z.object({ id: z.string() }),
+    body: z.object({ role: z.enum(ROLES) }),
+    response: memberSchema,
+  },
+  'members.unbind': { method: 'DELETE', path: '/api/members/:id/wechat', role: 'owner', params: z.object({ id: z.string() }), response: memberSchema },
+  /**
+   * Starts binding a WeChat identity: to an existing member (re-bind) or to a new member with the role the inviter
+   * chose. The state inside is random, single-use and valid 5 minutes.
+   */
+  'bindings.create': {
+    method: 'POST',
+    path: '/api/bindings',
+    role: 'owner',
+    body: z.union([
+      z.object({ memberId: z.string(), mode: z.enum(['qrconnect', 'oauth']).optional() }),
+      z.object({ newMember: z.object({ name: z.string().min(1).max(64), role: z.enum(ROLES) }), mode: z.enum(['qrconnect', 'oauth']).optional() }),
+    ]),
+    response: bindingSessionSchema,
+  },
+  'bindings.get': { method: 'GET', path: '/api/bindings/:id', role: 'owner', params: z.object({ id: z.string() }), response: bindingSessionSchema },
+  'events.list': {
+    method: 'GET',
+    path: '/api/events',
+    role: 'viewer',
+    query: z.object({ type: z.string().max(64).optional(), ...page }),
+    response: z.object({ items: z.array(wechatEventSchema), total: z.number().int() }),
+  },
+  'audit.list': {
+    method: 'GET',
+    path: '/api/audit',
+    role: 'viewer',
+    query: z.object(page),
+    response: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }),
+  },
+  /** The same rows as CSV (UTF-8 with BOM so Excel reads Chinese correctly). */
+  'audit.csv': { method: 'GET', path: '/api/audit.csv', role: 'viewer', response: z.string() },
+  'scenes.create': {
+    method: 'POST',
+    path: '/api/scenes',
+    role: 'editor',
+    body: z.object({
+      ownerKind: z.enum(QR_OWNER_KINDS),
+      ownerId: z.string().min(1).max(40),
+      permanent: z.boolean().default(false),
+      /** Temporary codes only; WeChat's maximum is 30 days. */
+      expireSeconds: z.number().int().min(60).max(2_592_000).default(2_592_000),
+    }),
+    response: sceneSchema,
+  },
+  'scenes.get': { method: 'GET', path: '/api/scenes/:sceneStr', role: 'viewer', params: z.object({ sceneStr: z.string() }), response: sceneSchema },
+  'settings.get': { method: 'GET', path: '/api/settings', role: 'viewer', response: companionSettingsSchema },
+  'settings.update': {
+    method: 'PUT',
+    path: '/api/settings',
+    role: 'owner',
+    body: z.object({ bindingMode: z.enum(['qrconnect', 'oauth']) }).partial(),
+    response: companionSettingsSchema,
+  },
+} as const satisfies Record<string, RouteDef>;
+
+export type CompanionRoutes = typeof companionRoutes;
+export type CompanionRouteName = keyof CompanionRoutes;
+
+/** The embedded companion and the sandbox announce readiness on stdout with one JSON line of this shape. */
+export const readyLineSchema = z.object({
+  ready: z.literal(true),
+  service: z.enum(['companion', 'sandbox']),
+  url: z.string(),
+});
+export type ReadyLine = z.infer<typeof readyLineSchema>;
+
+/** `oAbcdefghijklmnopqrstuvwxyz` → `oAbc…xyz`: enough to tell members apart, not enough to reuse. */
+export function maskOpenid(openid: string): string {
+  if (openid.length <= 8) return `${openid.slice(0, 1)}…`;
+  return `${openid.slice(0, 4)}…${openid.slice(-3)}`;
+}

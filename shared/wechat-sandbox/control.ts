@@ -1,0 +1,125 @@
+/**
+ * The WeChat sandbox's control API: how the studio (embedding it) and tests set it up and steer it. WeChat's own
+ * endpoints (cgi-bin, sns, connect, showqrcode) are served by the sandbox exactly as WeChat documents them; this
+ * table is only the sandbox's extra surface, under `/__sandbox/`, guarded by `X-Sandbox-Control: <control token>`.
+ */
+import { z } from 'zod';
+
+export const SANDBOX_CONTROL_HEADER = 'x-sandbox-control';
+
+export const sandboxUserSchema = z.object({
+  id: z.string(),
+  nickname: z.string(),
+  avatarUrl: z.string(),
+  /** Whether the user has a unionid (apps of one Open Platform account share it). */
+  hasUnionid: z.boolean(),
+});
+
+export const pushConfigSchema = z.object({
+  /** Where WeChat pushes events for this official account (the companion's /wechat/events). */
+  url: z.string().url(),
+  token: z.string().min(3).max(32),
+  /** 43 characters; required for compatible and safe modes. */
+  encodingAesKey: z.string().length(43).optional(),
+  mode: z.enum(['plain', 'compatible', 'safe']),
+});
+
+const faultSchema = z.object({
+  /** An API path (`/cgi-bin/token`, `/sns/oauth2/access_token` …) or `*` for every WeChat API. */
+  path: z.string(),
+  /** The errcode to answer with (45009, -1, 45011, 40164 …); omitted for a slow answer only. */
+  errcode: z.number().int().optional(),
+  /** How many calls the fault applies to; then it clears itself. */
+  count: z.number().int().min(1).default(1),
+  /** Delay before answering, in milliseconds (for timeouts and latency tests). */
+  delayMs: z.number().int().min(0).max(60_000).default(0),
+});
+
+export const sandboxControl = {
+  /** Registers (or replaces) an app: credentials, kind, and for an official account its push settings. */
+  'apps.put': {
+    method: 'POST',
+    path: '/__sandbox/apps',
+    body: z.object({
+      appId: z.string().regex(/^wx[0-9a-f]{16}$/),
+      appSecret: z.string().min(16).max(64),
+      kind: z.enum(['officialAccount', 'websiteApp']),
+      name: z.string().min(1).max(64),
+      /** The account's original id (gh_…), used as ToUserName in pushes. */
+      originalId: z.string().optional(),
+      push: pushConfigSchema.optional(),
+      /** Client IPs allowed to call APIs with this app's token; empty = no whitelist (everything allowed). */
+      ipWhitelist: z.array(z.string()).default([]),
+    }),
+    response: z.object({ ok: z.literal(true) }),
+  },
+  'users.list': { method: 'GET', path: '/__sandbox/users', response: z.object({ items: z.array(sandboxUserSchema) }) },
+  'clock.advance': {
+    method: 'POST',
+    path: '/__sandbox/clock/advance',
+    body: z.object({ seconds: z.number().int().min(1).max(400 * 24 * 3600) }),
+    response: z.object({ now: z.string() }),
+  },
+  'tokens.invalidate': {
+    method: 'POST',
+    path: '/__sandbox/tokens/invalidate',
+    body: z.object({ appId: z.string() }),
+    response: z.object({ ok: z.literal(true) }),
+  },
+  'faults.add': { method: 'POST', path: '/__sandbox/faults', body: faultSchema, response: z.object({ ok: z.literal(true) }) },
+  /** Makes a sandbox user follow (subscribe, with `qrscene_` when a scene is given), scan (SCAN), unfollow, click… */
+  'events.fire': {
+    method: 'POST',
+    path: '/__sandbox/events/fire',
+    body: z.object({
+      appId: z.string(),
+      userId: z.string(),
+      event: z.enum(['subscribe', 'unsubscribe', 'SCAN', 'CLICK', 'VIEW']),
+      /** For SCAN / subscribe from a parametric QR: its ticket (the sandbox knows the scene). */
+      ticket: z.string().optional(),
+      eventKey: z.string().optional(),
+    }),
+    response: z.object({ deliveryId: z.string() }),
+  },
+  /** Every push delivery with its attempts, for tests (retries, timeouts, answers). */
+  'deliveries.list': {
+    method: 'GET',
+    path: '/__sandbox/deliveries',
+    response: z.object({
+      items: z.array(
+        z.object({
+          id: z.string(),
+          appId: z.string(),
+          attempts: z.array(z.object({ at: z.string(), status: z.number().int().nullable(), body: z.string(), error: z.string().nullable() })),
+          done: z.boolean(),
+        }),
+      ),
+    }),
+  },
+  /**
+   * The simulated phone, as an API (its page at `/phone` uses the same): a user "scans" a QR (its URL, or the PNG
+   * as base64), follows redirects like WeChat's in-app browser, and lands on a consent step or a final page.
+   */
+  'phone.scan': {
+    method: 'POST',
+    path: '/__sandbox/phone/scan',
+    body: z.union([z.object({ userId: z.string(), url: z.string() }), z.object({ userId: z.string(), pngBase64: z.string() })]),
+    response: z.object({
+      sessionId: z.string(),
+      step: z.enum(['consent', 'done', 'error']),
+      appName: z.string().nullable(),
+      scope: z.string().nullable(),
+      /** For `done` / `error`: where the phone ended up and the text of that page. */
+      landedUrl: z.string().nullable(),
+      pageText: z.string().nullable(),
+    }),
+  },
+  'phone.decide': {
+    method: 'POST',
+    path: '/__sandbox/phone/decide',
+    body: z.object({ sessionId: z.string(), allow: z.boolean() }),
+    response: z.object({ step: z.enum(['done', 'error']), landedUrl: z.string().nullable(), status: z.number().int().nullable(), pageText: z.string().nullable() }),
+  },
+} as const;
+
+export type SandboxControl = typeof sandboxControl;
