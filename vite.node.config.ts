@@ -21,7 +21,7 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     rolldownOptions: {
-      input: { cli: resolve('electron/studio/cli.ts') },
+      input: { cli: resolve('electron/cli/index.ts') },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
       output: { format: 'es', entryFileNames: '[name].js' },
     },

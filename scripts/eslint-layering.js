@@ -17,6 +17,8 @@ const ALLOWED = {
   shared: ['shared'],
   renderer: ['renderer', 'shared'],
   'electron/main': ['electron/main', 'electron/studio', 'shared'],
+  // The command line: one entry that loads the studio's, the companion's or the sandbox's command, never two at once.
+  'electron/cli': ['electron/cli', 'electron/studio', 'electron/companion', 'electron/sandbox', 'shared'],
   'electron/preload': ['electron/preload', 'shared'],
   'electron/studio': ['electron/studio', 'shared'],
   'electron/companion': ['electron/companion', 'shared'],

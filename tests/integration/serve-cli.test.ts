@@ -16,7 +16,7 @@ interface Running {
 
 /** `creator-studio <args>` from the TypeScript sources, the way `npm run studio:web` runs it before a build. */
 function runStudio(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/studio/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/index.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, CREATOR_STUDIO_DATA_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

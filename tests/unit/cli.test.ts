@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../electron/studio/app-meta';
-import type { Command, CommandIo } from '../../electron/studio/cli/command';
-import { COMMANDS } from '../../electron/studio/cli/commands';
-import { runCli } from '../../electron/studio/cli/main';
+import { COMMANDS } from '../../electron/cli/commands';
+import { runCli } from '../../electron/cli/main';
+import { entryOf, type Command, type CommandIo } from '../../shared/cli/command';
 import { tempDir } from '../helpers/temp-dir';
 
 /** An io that keeps what the CLI prints. */
@@ -84,7 +84,7 @@ describe('creator-studio', () => {
         return 0;
       },
     };
-    const commands = [...COMMANDS, exportCommand];
+    const commands = [...COMMANDS, entryOf(exportCommand)];
 
     const help = capture();
     expect(await runCli(['--help'], help, commands)).toBe(0);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createStudioHost } from '../host';
 import { startLoopbackServer } from '../http/loopback-server';
 import { DATA_DIR_ENV, resolveDataDir } from '../data-dir';
-import { UsageError, type Command } from './command';
+import { UsageError, type Command } from '../../../shared/cli/command';
 
 /** The built renderer, found from wherever this code runs (out/node/cli.js, or the sources under tsx). */
 export function findRendererDir(): string | null {

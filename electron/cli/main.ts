@@ -2,11 +2,11 @@
  * `creator-studio`: the command-line entry of the studio host.
  */
 import { parseArgs } from 'node:util';
-import { APP_NAME, APP_VERSION } from '../app-meta';
-import { UsageError, type Command, type CommandIo } from './command';
+import { UsageError, type CommandEntry, type CommandIo } from '../../shared/cli/command';
+import { APP_NAME, APP_VERSION } from '../studio/app-meta';
 import { COMMANDS } from './commands';
 
-export function helpText(commands: readonly Command[] = COMMANDS): string {
+export function helpText(commands: readonly CommandEntry[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `${APP_NAME} ${APP_VERSION}`,
@@ -22,7 +22,7 @@ export function helpText(commands: readonly Command[] = COMMANDS): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], io: CommandIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(argv: string[], io: CommandIo, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.out(helpText(commands));
@@ -32,18 +32,19 @@ export async function runCli(argv: string[], io: CommandIo, commands: readonly C
     io.out(APP_VERSION);
     return 0;
   }
-  const command = commands.find((c) => c.name === first);
-  if (!command) {
+  const entry = commands.find((c) => c.name === first);
+  if (!entry) {
     io.err(`Unknown command "${first}". Run creator-studio --help for the list.`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.usage.join('\n'));
     return 0;
   }
   try {
     const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-    return await command.run(values as Record<string, string | boolean | undefined>, positionals, io);
+    return await command.run(values, positionals, io);
   } catch (error) {
     const known = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw error;

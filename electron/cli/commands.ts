@@ -1,0 +1,10 @@
+import type { CommandEntry } from '../../shared/cli/command';
+
+/** Every subcommand, in the order `--help` lists them. Each is imported only when it runs. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'serve',
+    summary: 'Serve the studio in browser mode on a loopback address (127.0.0.1)',
+    load: async () => (await import('../studio/cli/serve')).serveCommand,
+  },
+];
