@@ -236,6 +236,23 @@ export const companionRoutes = {
     body: z.object({ bindingMode: z.enum(['qrconnect', 'oauth']) }).partial(),
     response: companionSettingsSchema,
   },
+  /**
+   * Sets WeChat secrets. They are encrypted at rest and never returned by any route or written to a log; the answer
+   * only names which were updated. Standalone teams may instead reference them from the config (`env:NAME`).
+   */
+  'secrets.put': {
+    method: 'PUT',
+    path: '/api/secrets',
+    role: 'owner',
+    body: z.object({
+      officialAccount: z
+        .object({ appSecret: z.string().min(16).max(64), token: z.string().min(3).max(32), encodingAesKey: z.string().length(43).optional() })
+        .partial()
+        .optional(),
+      websiteApp: z.object({ appSecret: z.string().min(16).max(64) }).optional(),
+    }),
+    response: z.object({ updated: z.array(z.string()) }),
+  },
 } as const satisfies Record<string, RouteDef>;
 
 export type CompanionRoutes = typeof companionRoutes;
