@@ -19,7 +19,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'node20',
     minify: false,
-    sourcemap: true,
+    sourcemap: false,
     rolldownOptions: {
       input: { cli: resolve('electron/cli/index.ts') },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),

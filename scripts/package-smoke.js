@@ -31,7 +31,7 @@ function fail(message) {
   process.exit(1);
 }
 
-const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/cli.js'];
 const missing = BUILT.filter((f) => !fs.existsSync(path.join(root, f)));
 if (missing.length > 0) fail(`${missing.join(', ')} not found: run \`npm run build\` first`);
 
@@ -135,17 +135,17 @@ async function run() {
   const html = asar.extractFile(archive, 'out/renderer/index.html').toString('utf8');
   const assets = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)].map((m) => `out/renderer/${m[1]}`);
   check(assets.length > 0 && assets.every(has), 'every asset index.html references is packaged', assets.join(', '));
-  for (const dep of ['better-sqlite3/lib/index.js', 'bindings/package.json', 'conf/package.json', 'electron-store/package.json', 'zod/package.json']) {
+  for (const dep of ['better-sqlite3/lib/index.js', 'bindings/package.json', 'conf/package.json', 'electron-store/package.json', 'zod/package.json', 'fastify/package.json', 'qrcode/package.json']) {
     check(has(`node_modules/${dep}`), `production dependency node_modules/${dep}`);
   }
 
   const leaked = files.filter((p) => {
-    if (/^(tests|renderer|electron|shared|scripts|resources|docs|bin|build|dist|src|\.ci|\.git|out\/node)\//.test(p)) return true;
+    if (/^(tests|renderer|electron|shared|scripts|resources|docs|bin|build|dist|src|\.ci|\.git)\//.test(p)) return true;
     if (/^[^/]+\.(ts|yml|yaml)$|^tsconfig.*\.json$|^package-lock\.json$|^eslint\.config\.js$/.test(p)) return true;
     return !p.startsWith('node_modules/') && /\.(tsx?|map)$/.test(p);
   });
   const sample = (list) => `${list.length}: ${list.filter((p, i) => i < 3 || list.findIndex((q) => q.split('/')[0] === p.split('/')[0]) === i).slice(0, 8).join(', ')}`;
-  check(leaked.length === 0, 'no sources, tests, configs or out/node leaked in', leaked.length ? sample(leaked) : '');
+  check(leaked.length === 0, 'no sources, tests or configs leaked in', leaked.length ? sample(leaked) : '');
   const devDeps = ['electron', 'electron-builder', 'electron-vite', 'vite', 'vitest', 'typescript', 'tsx', 'react', 'react-dom', 'eslint', '@playwright/test'];
   const leakedDev = devDeps.filter((d) => has(`node_modules/${d}/package.json`));
   check(leakedDev.length === 0, 'no devDependencies packaged', leakedDev.join(', '));

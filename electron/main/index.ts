@@ -5,11 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, net, protocol, session } from 'electron';
+import { BrowserWindow, app, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import Store from 'electron-store';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallRequest } from '../../shared/contract/transport';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { settingsJsonSchema, type Settings } from '../../shared/settings';
+import { keyFileSealer, type Sealer } from '../studio/companion-link/secret-box';
 import { resolveDataDir } from '../studio/data-dir';
 import { createStudioHost, type StudioHost } from '../studio/host';
 import { SETTINGS_FILE_NAME } from '../studio/settings/settings-store';
@@ -54,6 +55,19 @@ function serveApp(request: Request): Promise<Response> | Response {
   });
 }
 
+/** The OS keychain (DPAPI, macOS Keychain, libsecret) through safeStorage; a key file where none is available. */
+function studioSealer(): Sealer {
+  if (!safeStorage.isEncryptionAvailable()) {
+    console.error('[studio] no OS keychain available; sealing secrets with a key file in the data folder');
+    return keyFileSealer(dataDir);
+  }
+  return {
+    kind: 'os-keychain',
+    seal: (plain) => safeStorage.encryptString(plain.toString('base64')),
+    open: (sealed) => Buffer.from(safeStorage.decryptString(sealed), 'base64'),
+  };
+}
+
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow(windowOptions(path.join(here, '..', 'preload', 'index.cjs')));
   win.once('ready-to-show', () => win.show());
@@ -70,6 +84,16 @@ void app.whenReady().then(() => {
     settings: { read: () => store.store, write: (s) => (store.store = s) },
     ...(binding ? { nativeBinding: binding } : {}),
     log: (line) => console.error(`[studio] ${line}`),
+    // The companion and the sandbox run as Node processes of this same Electron binary (ELECTRON_RUN_AS_NODE), so
+    // they too need the Electron-ABI better-sqlite3, named by CREATOR_STUDIO_SQLITE_BINDING.
+    companion: {
+      launcher: {
+        execPath: process.execPath,
+        args: [path.join(here, '..', 'node', 'cli.js')],
+        env: { ELECTRON_RUN_AS_NODE: '1', ...(binding ? { CREATOR_STUDIO_SQLITE_BINDING: binding } : {}) },
+      },
+      sealer: studioSealer(),
+    },
   });
 
   protocol.handle(APP_SCHEME, serveApp);
@@ -103,7 +127,14 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => {
-  host?.close();
-  host = null;
+let quitting = false;
+app.on('will-quit', (event) => {
+  if (quitting || !host) return;
+  // Stop the embedded companion and sandbox before the process goes away.
+  event.preventDefault();
+  quitting = true;
+  void host.close().finally(() => {
+    host = null;
+    app.quit();
+  });
 });

@@ -16,6 +16,7 @@ import {
   type HandlerInput,
   type MethodName,
   type MethodOutput,
+  type CompanionStatus,
   type Result,
   type WorkspaceStatus,
 } from '../../shared/contract/index';
@@ -24,6 +25,9 @@ import { MediaService } from './services/media';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
 import { APP_NAME, APP_VERSION } from './app-meta';
+import type { CliLauncher } from './companion-link/child-service';
+import { CompanionLink, type LinkStatus } from './companion-link/companion-link';
+import type { Sealer } from './companion-link/secret-box';
 
 export interface HostOptions {
   dataDir: string;
@@ -32,6 +36,11 @@ export interface HostOptions {
   settings?: SettingsBackend;
   /** An Electron-ABI better-sqlite3 addon, passed by the Electron main process only. */
   nativeBinding?: string;
+  /**
+   * Run the companion and the WeChat sandbox embedded (child processes started with `launcher`), sealing the
+   * studio's secrets with `sealer`. Omitted or null: no companion (team features answer OFFLINE).
+   */
+  companion?: { launcher: CliLauncher; sealer: Sealer } | null;
   /** Check every answer against the contract's output schema (tests turn this on). */
   checkOutputs?: boolean;
   now?: () => Date;
@@ -43,10 +52,27 @@ export interface CallContext {
   via: 'ipc' | 'http' | 'direct';
 }
 
-type Handlers = { [M in MethodName]: (input: HandlerInput<M>, ctx: CallContext) => MethodOutput<M> };
+type Handlers = {
+  [M in MethodName]: (input: HandlerInput<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;
+};
 
-/** Methods that work while the workspace database is unavailable, so the UI can explain and recover. */
-const WITHOUT_WORKSPACE = new Set<MethodName>(['app.info', 'settings.get', 'settings.update', 'workspace.status', 'workspace.startFresh']);
+/** Methods that work while the workspace database is unavailable: the UI can explain and recover, the team works. */
+const WITHOUT_WORKSPACE = new Set<MethodName>([
+  'app.info',
+  'settings.get',
+  'settings.update',
+  'workspace.status',
+  'workspace.startFresh',
+  'companion.status',
+  'team.members',
+  'team.setRole',
+  'team.unbind',
+  'team.startBinding',
+  'team.binding',
+  'wechatEvents.list',
+  'audit.list',
+  'audit.exportCsv',
+]);
 
 export interface StudioHost {
   dispatch(method: string, input: unknown, ctx?: CallContext): Promise<Result<unknown>>;
@@ -54,7 +80,8 @@ export interface StudioHost {
   status(): WorkspaceStatus;
   /** The file behind a media hash, for the adapters' image routes; null when unknown. */
   mediaFile(hash: string): { file: string; mime: string } | null;
-  close(): void;
+  /** Closes the database and stops the embedded companion and sandbox. */
+  close(): Promise<void>;
 }
 
 interface Workspace {
@@ -71,6 +98,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
   const openOptions: OpenOptions = { now };
   if (options.nativeBinding) openOptions.nativeBinding = options.nativeBinding;
 
+  let link: CompanionLink | null = null;
   let workspace: Workspace | null = null;
   let status: WorkspaceStatus;
   let recoveredFrom: string | null = null;
@@ -115,6 +143,16 @@ export function createStudioHost(options: HostOptions): StudioHost {
     status = { state: 'corrupt', dataDir: options.dataDir, file, reason: `${error.code}: ${error.message}` };
     emit('workspace.changed', status);
   }
+
+  const companionStatus = (): CompanionStatus => {
+    if (!link) return { mode: 'off', state: 'stopped', sandbox: false, phoneUrl: null, error: null };
+    const s: LinkStatus = link.status();
+    return { mode: s.mode, state: s.state, sandbox: s.sandbox, phoneUrl: s.phoneUrl, error: s.error };
+  };
+  const requireLink = (): CompanionLink => {
+    if (!link) throw new StudioError('OFFLINE', 'No companion is configured');
+    return link;
+  };
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -166,9 +204,41 @@ export function createStudioHost(options: HostOptions): StudioHost {
       return course;
     },
     'media.importImage': ({ fileName, dataBase64 }) => requireWorkspace().media.importImage(fileName, dataBase64),
+    'companion.status': () => companionStatus(),
+    'team.members': async () => {
+      const [members, me] = await Promise.all([requireLink().call('members.list'), requireLink().call('me')]);
+      return { items: members.items, meId: me.member.id };
+    },
+    'team.setRole': ({ memberId, role }) => requireLink().call('members.setRole', { params: { id: memberId }, body: { role } }),
+    'team.unbind': ({ memberId }) => requireLink().call('members.unbind', { params: { id: memberId } }),
+    'team.startBinding': (input) =>
+      requireLink().call('bindings.create', {
+        body: 'memberId' in input ? { memberId: input.memberId } : { newMember: { name: input.name, role: input.role } },
+      }),
+    'team.binding': ({ id }) => requireLink().call('bindings.get', { params: { id } }),
+    'wechatEvents.list': (query) => requireLink().call('events.list', { query }),
+    'audit.list': (query) => requireLink().call('audit.list', { query }),
+    'audit.exportCsv': async () => ({
+      fileName: `接口调用明细-${now().toISOString().slice(0, 10)}.csv`,
+      csv: await requireLink().call('audit.csv'),
+    }),
   };
 
   open();
+
+  if (options.companion) {
+    link = new CompanionLink({
+      dataDir: options.dataDir,
+      launcher: options.companion.launcher,
+      sealer: options.companion.sealer,
+      log,
+      onChange: () => emit('companion.changed', companionStatus()),
+    });
+    link.start().catch((error: unknown) => {
+      log(`embedded companion did not start: ${error instanceof Error ? error.message : String(error)}`);
+      emit('companion.changed', companionStatus());
+    });
+  }
 
   async function dispatch(method: string, input: unknown, ctx: CallContext = { via: 'direct' }): Promise<Result<unknown>> {
     if (!isMethodName(method)) {
@@ -212,10 +282,12 @@ export function createStudioHost(options: HostOptions): StudioHost {
     },
     status: () => status,
     mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
-    close() {
+    async close() {
       listeners.clear();
       workspace?.db.close();
       workspace = null;
+      await link?.stop();
+      link = null;
     },
   };
 }

@@ -2,7 +2,7 @@
  * The event table: what the host pushes to every open window (IPC) or page (server-sent events).
  */
 import { z } from 'zod';
-import { workspaceStatusSchema } from './methods';
+import { companionStatusSchema, workspaceStatusSchema } from './methods';
 import { settingsSchema } from '../settings';
 
 export const events = {
@@ -11,6 +11,8 @@ export const events = {
   /** The workspace became unavailable (a damaged database was detected) or available again. */
   'workspace.changed': workspaceStatusSchema,
   'settings.changed': settingsSchema,
+  /** The embedded companion or sandbox started, stopped, failed or came back. */
+  'companion.changed': companionStatusSchema,
 } as const;
 
 export type Events = typeof events;

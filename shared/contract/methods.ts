@@ -12,6 +12,13 @@ import {
   checkSummary,
   checkTitle,
 } from '../domain/course';
+import {
+  ROLES,
+  auditEntrySchema,
+  bindingSessionSchema,
+  memberSchema,
+  wechatEventSchema,
+} from '../companion/api';
 import { settingsSchema } from '../settings';
 
 /** A string checked by one of the domain's field checks; the check's code becomes the zod issue message. */
@@ -84,6 +91,23 @@ export const workspaceStatusSchema = z.discriminatedUnion('state', [
   }),
 ]);
 export type WorkspaceStatus = z.infer<typeof workspaceStatusSchema>;
+
+export const companionStatusSchema = z.object({
+  /** `embedded`: the studio runs the companion and the WeChat sandbox itself. */
+  mode: z.enum(['embedded', 'off']),
+  state: z.enum(['starting', 'ready', 'restarting', 'failed', 'stopped']),
+  /** True while WeChat is the sandbox: the UI labels it clearly. */
+  sandbox: z.boolean(),
+  /** The sandbox's simulated phone page, for scanning binding QR codes without a real phone. */
+  phoneUrl: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type CompanionStatus = z.infer<typeof companionStatusSchema>;
+
+const pageInput = {
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().min(0).default(0),
+};
 
 export const mediaSchema = z.object({
   hash: sha256,
@@ -162,6 +186,30 @@ export const methods = {
     input: z.object({ fileName: z.string().max(255), dataBase64: z.string() }),
     output: mediaSchema,
   },
+  'companion.status': { input: z.object({}), output: companionStatusSchema },
+  /** The team on the companion, and which member this device acts as. */
+  'team.members': {
+    input: z.object({}),
+    output: z.object({ items: z.array(memberSchema), meId: z.string() }),
+  },
+  'team.setRole': { input: z.object({ memberId: z.string(), role: z.enum(ROLES) }), output: memberSchema },
+  'team.unbind': { input: z.object({ memberId: z.string() }), output: memberSchema },
+  /** Starts a QR binding: a new member with the chosen role, or re-binding an existing member. */
+  'team.startBinding': {
+    input: z.union([
+      z.object({ memberId: z.string() }),
+      z.object({ name: z.string().trim().min(1, 'memberName.required').max(64, 'memberName.tooLong'), role: z.enum(ROLES) }),
+    ]),
+    output: bindingSessionSchema,
+  },
+  'team.binding': { input: z.object({ id: z.string() }), output: bindingSessionSchema },
+  'wechatEvents.list': {
+    input: z.object({ type: z.string().max(64).optional(), ...pageInput }),
+    output: z.object({ items: z.array(wechatEventSchema), total: z.number().int() }),
+  },
+  'audit.list': { input: z.object(pageInput), output: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }) },
+  /** The audit log as CSV text (UTF-8 with BOM) for the renderer to save. */
+  'audit.exportCsv': { input: z.object({}), output: z.object({ fileName: z.string(), csv: z.string() }) },
 } as const;
 
 export type Methods = typeof methods;

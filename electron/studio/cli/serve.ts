@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keyFileSealer } from '../companion-link/secret-box';
 import { createStudioHost } from '../host';
 import { startLoopbackServer } from '../http/loopback-server';
 import { DATA_DIR_ENV, resolveDataDir } from '../data-dir';
@@ -28,12 +29,14 @@ export const serveCommand: Command = {
     '',
     '  --port N        listen on this port (default: a random free port)',
     `  --data-dir DIR  workspace folder (default: $${DATA_DIR_ENV}, else the platform's app-data folder)`,
+    '  --no-companion  do not start the embedded companion and WeChat sandbox (team features stay offline)',
     '',
     'Prints the URL to open; it carries a token that is new on every launch. Stop with Ctrl+C.',
   ],
   options: {
     port: { type: 'string' },
     'data-dir': { type: 'string' },
+    'no-companion': { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     // Digits only: Number() would read "" as 0 (a random port) and also accept "1e3" or "0x50".
@@ -43,7 +46,16 @@ export const serveCommand: Command = {
     const rendererDir = findRendererDir();
     if (!rendererDir) io.err('The renderer is not built yet: run `npm run build` first. Serving the API only.');
 
-    const host = createStudioHost({ dataDir, shell: 'browser', log: (line) => io.err(`[studio] ${line}`) });
+    const host = createStudioHost({
+      dataDir,
+      shell: 'browser',
+      log: (line) => io.err(`[studio] ${line}`),
+      // The embedded companion and sandbox are this same command line, run again the way this process was started
+      // (plain Node on out/node/cli.js, or tsx on the sources in tests).
+      companion: values['no-companion']
+        ? null
+        : { launcher: { execPath: process.execPath, args: [...process.execArgv, process.argv[1]!] }, sealer: keyFileSealer(dataDir) },
+    });
     const server = await startLoopbackServer({ host, port, rendererDir });
     io.out(`Creator Studio (browser mode) — open ${server.openUrl}`);
     io.out(`Workspace: ${dataDir}`);
@@ -53,10 +65,10 @@ export const serveCommand: Command = {
       const stop = () => {
         if (stopping) return;
         stopping = true;
-        void server.close().then(() => {
-          host.close();
-          resolve(0);
-        });
+        void server
+          .close()
+          .then(() => host.close())
+          .then(() => resolve(0));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

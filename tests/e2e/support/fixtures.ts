@@ -7,8 +7,11 @@ export class StudioHarness {
   current: RunningStudio | null = null;
   constructor(readonly dataDir: string) {}
 
+  /** Whether the host runs the embedded companion and sandbox (team specs turn it on). */
+  companion = false;
+
   async start(): Promise<RunningStudio> {
-    this.current = await startStudio(this.dataDir);
+    this.current = await startStudio(this.dataDir, { companion: this.companion });
     return this.current;
   }
 

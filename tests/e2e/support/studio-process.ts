@@ -22,9 +22,11 @@ export function makeDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
 }
 
-export async function startStudio(dataDir: string): Promise<RunningStudio> {
+/** `companion: false` (the default here) keeps the embedded companion and sandbox off for specs that do not use them. */
+export async function startStudio(dataDir: string, options: { companion?: boolean } = {}): Promise<RunningStudio> {
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build before the e2e tests`);
-  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', '0'], {
+  const args = [cli, 'serve', '--data-dir', dataDir, '--port', '0', ...(options.companion ? [] : ['--no-companion'])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CREATOR_STUDIO_DATA_DIR: '' },
   });

@@ -1,0 +1,262 @@
+/**
+ * The studio's link to a companion server. On a fresh install it is the embedded pair: the WeChat sandbox and the
+ * companion run as supervised child processes on 127.0.0.1, set up with generated credentials so a creator can try
+ * everything at once. Secrets (the companion's master key, this device's token, WeChat credentials) live only in the
+ * sealed secret box and in the companion's encrypted store: never in argv, env of the companion, logs or the renderer.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { CompanionRouteName } from '../../../shared/companion/api';
+import { StudioError } from '../../../shared/contract/index';
+import { SANDBOX_CONTROL_HEADER } from '../../../shared/wechat-sandbox/control';
+import { ChildService, type CliLauncher, type ServiceState } from './child-service';
+import { companionRequest, type RequestParts, type RouteAnswer } from './companion-client';
+import { SecretBox, type Sealer } from './secret-box';
+
+interface StudioSecrets extends Record<string, string> {
+  companionMasterKey: string;
+  deviceToken: string;
+  sandboxControlToken: string;
+  oaAppSecret: string;
+  oaToken: string;
+  oaAesKey: string;
+  webAppSecret: string;
+}
+
+/** Non-secret facts about the embedded set-up, kept in `<dataDir>/companion-link.json`. */
+interface LinkState {
+  oaAppId: string;
+  webAppId: string;
+}
+
+export interface LinkStatus {
+  mode: 'embedded';
+  state: ServiceState['state'];
+  /** True while WeChat is the sandbox: the UI labels it clearly. */
+  sandbox: boolean;
+  companionUrl: string | null;
+  /** The sandbox's simulated phone, for scanning binding QR codes without a real phone. */
+  phoneUrl: string | null;
+  error: string | null;
+}
+
+export interface CompanionLinkOptions {
+  dataDir: string;
+  launcher: CliLauncher;
+  sealer: Sealer;
+  log: (line: string) => void;
+  onChange: (status: LinkStatus) => void;
+  deviceName?: string;
+}
+
+const wxAppId = () => `wx${randomBytes(8).toString('hex')}`;
+const secret = (bytes = 16) => randomBytes(bytes).toString('hex');
+/** An EncodingAESKey: 43 characters of base64 (32 bytes without the trailing '='). */
+const encodingAesKey = () => randomBytes(32).toString('base64').slice(0, 43);
+
+/** The pair's state: the worst of the two children's, so "ready" means both are. */
+function combinedState(states: ServiceState['state'][]): ServiceState['state'] {
+  for (const s of ['failed', 'restarting', 'starting', 'stopped'] as const) if (states.includes(s)) return s;
+  return 'ready';
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export class CompanionLink {
+  private readonly box: SecretBox<StudioSecrets>;
+  private readonly dir: string;
+  private sandbox: ChildService | null = null;
+  private companion: ChildService | null = null;
+  private sandboxUrl: string | null = null;
+  private companionUrl: string | null = null;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: CompanionLinkOptions) {
+    this.dir = path.join(options.dataDir, 'companion');
+    this.box = new SecretBox<StudioSecrets>(options.dataDir, options.sealer);
+  }
+
+  status(): LinkStatus {
+    return {
+      mode: 'embedded',
+      state: combinedState([this.sandbox?.current.state ?? 'stopped', this.companion?.current.state ?? 'stopped']),
+      sandbox: true,
+      companionUrl: this.companionUrl,
+      phoneUrl: this.sandboxUrl ? `${this.sandboxUrl}/phone` : null,
+      error: this.lastError,
+    };
+  }
+
+  private emit(): void {
+    this.options.onChange(this.status());
+  }
+
+  /** Generated once per workspace; kept across restarts so the companion's data stays tied to the same apps. */
+  private ensureSetup(): { secrets: StudioSecrets; state: LinkState } {
+    const stored = this.box.read();
+    const secrets: StudioSecrets = {
+      companionMasterKey: stored.companionMasterKey ?? randomBytes(32).toString('base64'),
+      deviceToken: stored.deviceToken ?? '',
+      sandboxControlToken: stored.sandboxControlToken ?? secret(24),
+      oaAppSecret: stored.oaAppSecret ?? secret(),
+      oaToken: stored.oaToken ?? secret(8),
+      oaAesKey: stored.oaAesKey ?? encodingAesKey(),
+      webAppSecret: stored.webAppSecret ?? secret(),
+    };
+    if (Object.keys(secrets).some((k) => stored[k] !== secrets[k as keyof StudioSecrets])) this.box.write(secrets);
+
+    const stateFile = path.join(this.options.dataDir, 'companion-link.json');
+    let state: LinkState | null;
+    try {
+      state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as LinkState;
+    } catch {
+      state = null;
+    }
+    if (!state?.oaAppId) {
+      state = { oaAppId: wxAppId(), webAppId: wxAppId() };
+      fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    }
+    return { secrets, state };
+  }
+
+  /** Starts the sandbox, then the companion; pairs this device and hands over the credentials. */
+  async start(): Promise<void> {
+    const { secrets, state } = this.ensureSetup();
+    fs.mkdirSync(this.dir, { recursive: true });
+    // Fixed ports for the lifetime of this studio: a restarted child comes back where the other one expects it.
+    const sandboxPort = await freePort();
+    const companionPort = await freePort();
+    const onStateChange = (s: ServiceState) => {
+      if (s.state === 'restarting' || s.state === 'failed') this.lastError = s.error;
+      if (s.state === 'ready') this.lastError = null;
+      this.emit();
+    };
+
+    this.sandbox = new ChildService({
+      name: 'sandbox',
+      launcher: this.options.launcher,
+      args: ['--port', String(sandboxPort)],
+      env: { CREATOR_STUDIO_SANDBOX_CONTROL_TOKEN: secrets.sandboxControlToken },
+      log: this.options.log,
+      onStateChange,
+      onReady: async (url) => {
+        this.sandboxUrl = url;
+        // The sandbox keeps its state in memory: after a restart it needs the apps again.
+        if (this.companionUrl) await this.registerSandboxApps(secrets, state);
+      },
+    });
+    await this.sandbox.start();
+
+    const configFile = path.join(this.dir, 'companion.json');
+    const publicBaseUrl = `http://127.0.0.1:${companionPort}`;
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify(
+        {
+          host: '127.0.0.1',
+          port: companionPort,
+          dataDir: this.dir,
+          publicBaseUrl,
+          sandbox: true,
+          sandboxUrl: this.sandboxUrl,
+          wechat: {
+            officialAccount: { appId: state.oaAppId, messageMode: 'safe' },
+            websiteApp: { appId: state.webAppId },
+          },
+        },
+        null,
+        2,
+      ),
+    );
+
+    let pairingCode = '';
+    this.companion = new ChildService({
+      name: 'companion',
+      launcher: this.options.launcher,
+      args: ['--config', configFile, '--stdin-bootstrap'],
+      log: this.options.log,
+      onStateChange,
+      // A fresh one-time code each start: used only if this device has no valid token (first start, or a companion
+      // whose data was reset); otherwise it expires unused.
+      stdinLine: () => {
+        pairingCode = randomBytes(24).toString('base64url');
+        return JSON.stringify({ masterKey: secrets.companionMasterKey, pairingCode });
+      },
+      onReady: async (url) => {
+        this.companionUrl = url;
+        await this.pairIfNeeded(secrets, pairingCode);
+        await this.call('secrets.put', {
+          body: {
+            officialAccount: { appSecret: secrets.oaAppSecret, token: secrets.oaToken, encodingAesKey: secrets.oaAesKey },
+            websiteApp: { appSecret: secrets.webAppSecret },
+          },
+        });
+        await this.registerSandboxApps(secrets, state);
+      },
+    });
+    await this.companion.start();
+    this.emit();
+  }
+
+  private async pairIfNeeded(secrets: StudioSecrets, pairingCode: string): Promise<void> {
+    if (secrets.deviceToken) {
+      try {
+        await companionRequest(this.companionUrl!, secrets.deviceToken, 'me');
+        return;
+      } catch (error) {
+        if (!(error instanceof StudioError) || error.code !== 'UNAUTHORIZED') throw error;
+        this.options.log('[companion] this device is no longer known to the companion; pairing again');
+      }
+    }
+    const paired = await companionRequest(this.companionUrl!, null, 'devices.pair', {
+      body: { code: pairingCode, deviceName: this.options.deviceName ?? `${os.hostname()} (studio)`, memberName: os.userInfo().username || '我' },
+    });
+    secrets.deviceToken = paired.deviceToken;
+    this.box.update({ deviceToken: paired.deviceToken });
+  }
+
+  private async registerSandboxApps(secrets: StudioSecrets, state: LinkState): Promise<void> {
+    const put = async (body: unknown) => {
+      const res = await fetch(`${this.sandboxUrl}/__sandbox/apps`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [SANDBOX_CONTROL_HEADER]: secrets.sandboxControlToken },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`The sandbox refused app registration (${res.status}): ${await res.text()}`);
+    };
+    await put({
+      appId: state.oaAppId,
+      appSecret: secrets.oaAppSecret,
+      kind: 'officialAccount',
+      name: '创作者工作台（沙箱服务号）',
+      originalId: `gh_${state.oaAppId.slice(2, 14)}`,
+      push: { url: `${this.companionUrl}/wechat/events`, token: secrets.oaToken, encodingAesKey: secrets.oaAesKey, mode: 'safe' },
+    });
+    await put({ appId: state.webAppId, appSecret: secrets.webAppSecret, kind: 'websiteApp', name: '创作者工作台（沙箱网站应用）' });
+  }
+
+  /** A companion API call as this device. */
+  async call<N extends CompanionRouteName>(name: N, parts: RequestParts<N> = {}): Promise<RouteAnswer<N>> {
+    const token = this.box.read().deviceToken;
+    if (!this.companionUrl || !token || this.companion?.current.state !== 'ready') {
+      throw new StudioError('OFFLINE', `The companion is not running (${this.companion?.current.state ?? 'stopped'})`);
+    }
+    return companionRequest(this.companionUrl, token, name, parts);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.companion?.stop(), this.sandbox?.stop()]);
+  }
+}
