@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { BrowserWindow, app, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
 import Store from 'electron-store';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallRequest } from '../../shared/contract/transport';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
@@ -19,6 +19,7 @@ import {
   APP_ENTRY_URL,
   APP_SCHEME,
   isAllowedNavigation,
+  isExternalLink,
   isTrustedSender,
   windowOpenDecision,
   windowOptions,
@@ -110,7 +111,10 @@ void app.whenReady().then(() => {
   });
 
   app.on('web-contents-created', (_event, contents) => {
-    contents.setWindowOpenHandler(() => windowOpenDecision);
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isExternalLink(url)) void shell.openExternal(url);
+      return windowOpenDecision;
+    });
     contents.on('will-navigate', (event, url) => {
       if (!isAllowedNavigation(url)) event.preventDefault();
     });

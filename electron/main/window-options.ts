@@ -54,3 +54,13 @@ export function isAllowedNavigation(_targetUrl: string): boolean {
 
 /** New windows (window.open, target=_blank) are always denied. */
 export const windowOpenDecision = { action: 'deny' } as const;
+
+/** Links the studio hands to the system browser instead (the sandbox's phone page, help pages): http(s) only. */
+export function isExternalLink(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -4,8 +4,29 @@ import { LOCALES, type Locale } from '../../../shared/settings';
 import { ToastRegion } from '../components/Toast';
 import { CourseEditorRoute } from '../features/courses/CourseEditor';
 import { CourseList } from '../features/courses/CourseList';
+import { AuditPage } from '../features/audit/AuditPage';
+import { TeamPage } from '../features/team/TeamPage';
+import { EventsPage } from '../features/wechat-events/EventsPage';
 import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
+import type { Route } from './app-store';
 import { useApp } from './stores';
+
+const NAV = ['courses', 'team', 'events', 'audit'] as const;
+
+function RouteView({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'course':
+      return <CourseEditorRoute key={route.id} id={route.id} />;
+    case 'team':
+      return <TeamPage />;
+    case 'events':
+      return <EventsPage />;
+    case 'audit':
+      return <AuditPage />;
+    default:
+      return <CourseList />;
+  }
+}
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -14,6 +35,7 @@ export function App() {
   const info = useApp((s) => s.info);
   const route = useApp((s) => s.route);
   const offline = useApp((s) => s.offline);
+  const companion = useApp((s) => s.companion);
   const navigate = useApp((s) => s.navigate);
   const updateSettings = useApp((s) => s.updateSettings);
   const [dismissedRecovery, setDismissedRecovery] = useState(false);
@@ -43,19 +65,26 @@ export function App() {
           <span>{t('app.name')}</span>
         </div>
         <ul>
-          <li>
-            <a
-              href="#/courses"
-              aria-current={route.name === 'courses' || route.name === 'course' ? 'page' : undefined}
-              onClick={(e) => {
-                e.preventDefault();
-                navigate({ name: 'courses' });
-              }}
-            >
-              {t('app.nav.courses')}
-            </a>
-          </li>
+          {NAV.map((item) => (
+            <li key={item}>
+              <a
+                href={`#/${item}`}
+                aria-current={route.name === item || (item === 'courses' && route.name === 'course') ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate({ name: item });
+                }}
+              >
+                {t(`app.nav.${item}`)}
+              </a>
+            </li>
+          ))}
         </ul>
+        {companion?.sandbox && (
+          <p className="sandbox-label" role="note">
+            {t('companion.sandbox')}
+          </p>
+        )}
         <div className="sidebar-footer">
           <label htmlFor="locale-select">{t('app.language')}</label>
           <select
@@ -86,7 +115,7 @@ export function App() {
             </button>
           </div>
         )}
-        {route.name === 'course' ? <CourseEditorRoute key={route.id} id={route.id} /> : <CourseList />}
+        <RouteView route={route} />
       </div>
       <ToastRegion />
     </div>

@@ -3,11 +3,13 @@
  * Actions are the only callers of the client.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { MethodOutput, WorkspaceStatus } from '../../../shared/contract/index';
+import type { CompanionStatus, MethodOutput, WorkspaceStatus } from '../../../shared/contract/index';
 import type { Settings } from '../../../shared/settings';
 import type { StudioClient } from '../api/client';
 
-export type Route = { name: 'courses' } | { name: 'course'; id: string };
+export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'team' } | { name: 'events' } | { name: 'audit' };
+
+const SIMPLE_ROUTES = ['team', 'events', 'audit'] as const;
 
 export interface Toast {
   id: number;
@@ -20,6 +22,7 @@ export interface AppState {
   info: MethodOutput<'app.info'> | null;
   status: WorkspaceStatus | null;
   settings: Settings | null;
+  companion: CompanionStatus | null;
   offline: boolean;
   route: Route;
   toast: Toast | null;
@@ -36,11 +39,14 @@ export type AppStore = StoreApi<AppState>;
 
 export function routeFromHash(hash: string): Route {
   const match = /^#\/courses\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
-  return match ? { name: 'course', id: match[1]! } : { name: 'courses' };
+  if (match) return { name: 'course', id: match[1]! };
+  const simple = SIMPLE_ROUTES.find((name) => hash === `#/${name}`);
+  return simple ? { name: simple } : { name: 'courses' };
 }
 
 export function hashFromRoute(route: Route): string {
-  return route.name === 'course' ? `#/courses/${route.id}` : '#/courses';
+  if (route.name === 'course') return `#/courses/${route.id}`;
+  return route.name === 'courses' ? '#/courses' : `#/${route.name}`;
 }
 
 const TOAST_MS = 8000;
@@ -53,17 +59,19 @@ export function createAppStore(client: StudioClient): AppStore {
     info: null,
     status: null,
     settings: null,
+    companion: null,
     offline: false,
     route: routeFromHash(window.location.hash),
     toast: null,
 
     async boot() {
-      const [info, status, settings] = await Promise.all([
+      const [info, status, settings, companion] = await Promise.all([
         client.call('app.info', {}),
         client.call('workspace.status', {}),
         client.call('settings.get', {}),
+        client.call('companion.status', {}),
       ]);
-      set({ info, status, settings, offline: false });
+      set({ info, status, settings, companion, offline: false });
     },
     navigate(route) {
       const hash = hashFromRoute(route);
@@ -95,6 +103,7 @@ export function createAppStore(client: StudioClient): AppStore {
 
   client.on('workspace.changed', (status) => store.setState({ status }));
   client.on('settings.changed', (settings) => store.setState({ settings }));
+  client.on('companion.changed', (companion) => store.setState({ companion }));
   window.addEventListener('popstate', () => store.setState({ route: routeFromHash(window.location.hash) }));
   return store;
 }
