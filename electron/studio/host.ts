@@ -64,6 +64,8 @@ const WITHOUT_WORKSPACE = new Set<MethodName>([
   'workspace.status',
   'workspace.startFresh',
   'companion.status',
+  'companion.connect',
+  'companion.useEmbedded',
   'team.members',
   'team.setRole',
   'team.unbind',
@@ -145,9 +147,16 @@ export function createStudioHost(options: HostOptions): StudioHost {
   }
 
   const companionStatus = (): CompanionStatus => {
-    if (!link) return { mode: 'off', state: 'stopped', sandbox: false, phoneUrl: null, error: null };
+    if (!link) return { mode: 'off', state: 'stopped', sandbox: false, companionUrl: null, phoneUrl: null, error: null };
     const s: LinkStatus = link.status();
-    return { mode: s.mode, state: s.state, sandbox: s.sandbox, phoneUrl: s.phoneUrl, error: s.error };
+    return {
+      mode: s.mode,
+      state: s.state,
+      sandbox: s.sandbox,
+      companionUrl: s.mode === 'remote' ? s.companionUrl : null,
+      phoneUrl: s.phoneUrl,
+      error: s.error,
+    };
   };
   const requireLink = (): CompanionLink => {
     if (!link) throw new StudioError('OFFLINE', 'No companion is configured');
@@ -205,6 +214,14 @@ export function createStudioHost(options: HostOptions): StudioHost {
     },
     'media.importImage': ({ fileName, dataBase64 }) => requireWorkspace().media.importImage(fileName, dataBase64),
     'companion.status': () => companionStatus(),
+    'companion.connect': async ({ url, pairingCode, deviceName }) => {
+      await requireLink().connectRemote(url, pairingCode, deviceName ?? `${os.hostname()} (studio)`);
+      return companionStatus();
+    },
+    'companion.useEmbedded': async () => {
+      await requireLink().useEmbedded();
+      return companionStatus();
+    },
     'team.members': async () => {
       const [members, me] = await Promise.all([requireLink().call('members.list'), requireLink().call('me')]);
       return { items: members.items, meId: me.member.id };

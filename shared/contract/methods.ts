@@ -93,11 +93,13 @@ export const workspaceStatusSchema = z.discriminatedUnion('state', [
 export type WorkspaceStatus = z.infer<typeof workspaceStatusSchema>;
 
 export const companionStatusSchema = z.object({
-  /** `embedded`: the studio runs the companion and the WeChat sandbox itself. */
-  mode: z.enum(['embedded', 'off']),
+  /** `embedded`: the studio runs the companion and the WeChat sandbox itself; `remote`: a team's companion. */
+  mode: z.enum(['embedded', 'remote', 'off']),
   state: z.enum(['starting', 'ready', 'restarting', 'failed', 'stopped']),
   /** True while WeChat is the sandbox: the UI labels it clearly. */
   sandbox: z.boolean(),
+  /** The team companion's address in `remote` mode (the embedded one's is private to the host). */
+  companionUrl: z.string().nullable(),
   /** The sandbox's simulated phone page, for scanning binding QR codes without a real phone. */
   phoneUrl: z.string().nullable(),
   error: z.string().nullable(),
@@ -187,6 +189,17 @@ export const methods = {
     output: mediaSchema,
   },
   'companion.status': { input: z.object({}), output: companionStatusSchema },
+  /** Pairs this studio with a team's standalone companion (HTTPS) using a one-time code from its owner. */
+  'companion.connect': {
+    input: z.object({
+      url: z.string().trim().min(1, 'companionUrl.required').max(2048),
+      pairingCode: z.string().trim().min(8, 'pairingCode.invalid').max(128, 'pairingCode.invalid'),
+      deviceName: z.string().trim().min(1).max(64).optional(),
+    }),
+    output: companionStatusSchema,
+  },
+  /** Goes back to the embedded companion and WeChat sandbox. */
+  'companion.useEmbedded': { input: z.object({}), output: companionStatusSchema },
   /** The team on the companion, and which member this device acts as. */
   'team.members': {
     input: z.object({}),

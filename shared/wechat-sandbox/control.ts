@@ -50,6 +50,11 @@ export const sandboxControl = {
       push: pushConfigSchema.optional(),
       /** Client IPs allowed to call APIs with this app's token; empty = no whitelist (everything allowed). */
       ipWhitelist: z.array(z.string()).default([]),
+      /**
+       * Host names a web OAuth `redirect_uri` may point at (网页授权域名 / 授权回调域, §2.1: 10003 otherwise);
+       * empty = any host, which suits local development.
+       */
+      redirectDomains: z.array(z.string().min(1)).default([]),
     }),
     response: z.object({ ok: z.literal(true) }),
   },

@@ -19,6 +19,8 @@ import { SecretBox, type Sealer } from './secret-box';
 interface StudioSecrets extends Record<string, string> {
   companionMasterKey: string;
   deviceToken: string;
+  /** This device's token on a team's standalone companion. */
+  remoteDeviceToken: string;
   sandboxControlToken: string;
   oaAppSecret: string;
   oaToken: string;
@@ -30,10 +32,13 @@ interface StudioSecrets extends Record<string, string> {
 interface LinkState {
   oaAppId: string;
   webAppId: string;
+  /** `remote`: a team's standalone companion at `remoteUrl`, paired with a code from its owner. */
+  mode: 'embedded' | 'remote';
+  remoteUrl: string | null;
 }
 
 export interface LinkStatus {
-  mode: 'embedded';
+  mode: 'embedded' | 'remote';
   state: ServiceState['state'];
   /** True while WeChat is the sandbox: the UI labels it clearly. */
   sandbox: boolean;
@@ -82,6 +87,7 @@ export class CompanionLink {
   private sandboxUrl: string | null = null;
   private companionUrl: string | null = null;
   private lastError: string | null = null;
+  private remote: { url: string; state: ServiceState['state']; sandbox: boolean } | null = null;
 
   constructor(private readonly options: CompanionLinkOptions) {
     this.dir = path.join(options.dataDir, 'companion');
@@ -89,6 +95,9 @@ export class CompanionLink {
   }
 
   status(): LinkStatus {
+    if (this.remote) {
+      return { mode: 'remote', state: this.remote.state, sandbox: this.remote.sandbox, companionUrl: this.remote.url, phoneUrl: null, error: this.lastError };
+    }
     return {
       mode: 'embedded',
       state: combinedState([this.sandbox?.current.state ?? 'stopped', this.companion?.current.state ?? 'stopped']),
@@ -109,6 +118,7 @@ export class CompanionLink {
     const secrets: StudioSecrets = {
       companionMasterKey: stored.companionMasterKey ?? randomBytes(32).toString('base64'),
       deviceToken: stored.deviceToken ?? '',
+      remoteDeviceToken: stored.remoteDeviceToken ?? '',
       sandboxControlToken: stored.sandboxControlToken ?? secret(24),
       oaAppSecret: stored.oaAppSecret ?? secret(),
       oaToken: stored.oaToken ?? secret(8),
@@ -117,23 +127,92 @@ export class CompanionLink {
     };
     if (Object.keys(secrets).some((k) => stored[k] !== secrets[k as keyof StudioSecrets])) this.box.write(secrets);
 
-    const stateFile = path.join(this.options.dataDir, 'companion-link.json');
-    let state: LinkState | null;
-    try {
-      state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as LinkState;
-    } catch {
-      state = null;
-    }
-    if (!state?.oaAppId) {
-      state = { oaAppId: wxAppId(), webAppId: wxAppId() };
-      fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    let state = this.readState();
+    if (!state) {
+      state = { oaAppId: wxAppId(), webAppId: wxAppId(), mode: 'embedded', remoteUrl: null };
+      this.writeState(state);
     }
     return { secrets, state };
   }
 
-  /** Starts the sandbox, then the companion; pairs this device and hands over the credentials. */
+  private get stateFile(): string {
+    return path.join(this.options.dataDir, 'companion-link.json');
+  }
+
+  private readState(): LinkState | null {
+    try {
+      const state = JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as Partial<LinkState>;
+      return state.oaAppId && state.webAppId
+        ? { oaAppId: state.oaAppId, webAppId: state.webAppId, mode: state.mode === 'remote' ? 'remote' : 'embedded', remoteUrl: state.remoteUrl ?? null }
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private writeState(state: LinkState): void {
+    const temp = `${this.stateFile}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(state, null, 2));
+    fs.renameSync(temp, this.stateFile);
+  }
+
+  /** Starts whichever companion this workspace uses: the embedded pair (the default) or a team's. */
   async start(): Promise<void> {
     const { secrets, state } = this.ensureSetup();
+    if (state.mode === 'remote' && state.remoteUrl && secrets.remoteDeviceToken) return this.checkRemote(state.remoteUrl);
+    return this.startEmbedded(secrets, state);
+  }
+
+  private async checkRemote(url: string): Promise<void> {
+    this.remote = { url, state: 'starting', sandbox: false };
+    this.emit();
+    try {
+      const health = await companionRequest(url, null, 'health');
+      await companionRequest(url, this.box.read().remoteDeviceToken ?? '', 'me');
+      this.remote = { url, state: 'ready', sandbox: health.sandbox };
+      this.lastError = null;
+    } catch (error) {
+      this.remote = { url, state: 'failed', sandbox: false };
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
+    this.emit();
+  }
+
+  /**
+   * Connects this studio to a team's standalone companion with a one-time pairing code from its owner, and stops
+   * the embedded pair. Nothing changes if pairing fails.
+   */
+  async connectRemote(url: string, pairingCode: string, deviceName: string): Promise<LinkStatus> {
+    let base: URL;
+    try {
+      base = new URL(url);
+    } catch {
+      throw new StudioError('INVALID_INPUT', `Not a URL: ${url}`, { fields: [{ path: 'url', code: 'companionUrl.invalid' }] });
+    }
+    if (base.protocol !== 'https:' && !(base.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname))) {
+      throw new StudioError('INVALID_INPUT', 'A team companion must be reached over HTTPS', { fields: [{ path: 'url', code: 'companionUrl.notHttps' }] });
+    }
+    const origin = base.origin + base.pathname.replace(/\/+$/, '');
+    const paired = await companionRequest(origin, null, 'devices.pair', { body: { code: pairingCode, deviceName } });
+    this.box.update({ remoteDeviceToken: paired.deviceToken });
+    const { state } = this.ensureSetup();
+    this.writeState({ ...state, mode: 'remote', remoteUrl: origin });
+    await this.stopEmbedded();
+    await this.checkRemote(origin);
+    return this.status();
+  }
+
+  /** Goes back to the embedded companion and sandbox (the team companion's token is kept for later). */
+  async useEmbedded(): Promise<LinkStatus> {
+    const { secrets, state } = this.ensureSetup();
+    this.writeState({ ...state, mode: 'embedded' });
+    this.remote = null;
+    await this.startEmbedded(secrets, state);
+    return this.status();
+  }
+
+  /** Starts the sandbox, then the companion; pairs this device and hands over the credentials. */
+  private async startEmbedded(secrets: StudioSecrets, state: LinkState): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true });
     // Fixed ports for the lifetime of this studio: a restarted child comes back where the other one expects it.
     const sandboxPort = await freePort();
@@ -249,6 +328,10 @@ export class CompanionLink {
 
   /** A companion API call as this device. */
   async call<N extends CompanionRouteName>(name: N, parts: RequestParts<N> = {}): Promise<RouteAnswer<N>> {
+    if (this.remote) {
+      if (this.remote.state !== 'ready') throw new StudioError('OFFLINE', `The team companion at ${this.remote.url} is not reachable`);
+      return companionRequest(this.remote.url, this.box.read().remoteDeviceToken ?? '', name, parts);
+    }
     const token = this.box.read().deviceToken;
     if (!this.companionUrl || !token || this.companion?.current.state !== 'ready') {
       throw new StudioError('OFFLINE', `The companion is not running (${this.companion?.current.state ?? 'stopped'})`);
@@ -256,7 +339,15 @@ export class CompanionLink {
     return companionRequest(this.companionUrl, token, name, parts);
   }
 
-  async stop(): Promise<void> {
+  private async stopEmbedded(): Promise<void> {
     await Promise.all([this.companion?.stop(), this.sandbox?.stop()]);
+    this.companion = null;
+    this.sandbox = null;
+    this.companionUrl = null;
+    this.sandboxUrl = null;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopEmbedded();
   }
 }

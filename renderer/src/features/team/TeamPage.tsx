@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { ROLES, type BindingSession, type Member, type Role } from '../../../../shared/companion/api';
 import { useApp, useStores } from '../../app/stores';
+import { CompanionPanel } from './CompanionPanel';
 import { createTeamStore, type TeamStore } from './team-store';
 
 /** The team on the companion: members with their bound WeChat, roles, and binding by QR code. */
@@ -66,6 +67,7 @@ function Team({ store }: { store: TeamStore }) {
           }}
         />
       )}
+      <CompanionPanel />
       {loaded && (
         <table className="table" aria-label={t('team.members')}>
           <thead>
