@@ -7,4 +7,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'Serve the studio in browser mode on a loopback address (127.0.0.1)',
     load: async () => (await import('../studio/cli/serve')).serveCommand,
   },
+  {
+    name: 'sandbox',
+    summary: 'Run the WeChat sandbox (模拟微信) for offline use, demos and tests',
+    load: async () => (await import('../sandbox/cli')).sandboxCommand,
+  },
 ];

@@ -84,7 +84,8 @@ export const sandboxControl = {
       ticket: z.string().optional(),
       eventKey: z.string().optional(),
     }),
-    response: z.object({ deliveryId: z.string() }),
+    /** `event` is what was actually pushed: a QR scan becomes `subscribe` or `SCAN` by follow state (§4.3). */
+    response: z.object({ deliveryId: z.string(), event: z.enum(['subscribe', 'unsubscribe', 'SCAN', 'CLICK', 'VIEW']) }),
   },
   /** Every push delivery with its attempts, for tests (retries, timeouts, answers). */
   'deliveries.list': {
@@ -95,8 +96,14 @@ export const sandboxControl = {
         z.object({
           id: z.string(),
           appId: z.string(),
+          /** The event pushed (`subscribe`, `SCAN` …) and to whom (the user's openid for this app). */
+          event: z.string(),
+          openid: z.string(),
           attempts: z.array(z.object({ at: z.string(), status: z.number().int().nullable(), body: z.string(), error: z.string().nullable() })),
+          /** No more attempts will be made. */
           done: z.boolean(),
+          /** The receiver accepted the push (`success`, an empty body, or a passive reply). */
+          delivered: z.boolean(),
         }),
       ),
     }),
@@ -112,10 +119,16 @@ export const sandboxControl = {
     response: z.object({
       sessionId: z.string(),
       step: z.enum(['consent', 'done', 'error']),
+      /**
+       * For `consent`: what the user is asked — `authorize` (a web OAuth consent page, with app name and scope) or
+       * `follow` (a parametric QR of an account the user does not follow yet: the account's page with 关注).
+       */
+      consent: z.enum(['authorize', 'follow']).nullable(),
       appName: z.string().nullable(),
       scope: z.string().nullable(),
-      /** For `done` / `error`: where the phone ended up and the text of that page. */
+      /** For `done` / `error`: where the phone ended up, the HTTP status there, and the text of that page. */
       landedUrl: z.string().nullable(),
+      status: z.number().int().nullable(),
       pageText: z.string().nullable(),
     }),
   },

@@ -1,0 +1,44 @@
+/**
+ * Everything the sandbox's plugins share: its state stores, clock, options and logger. Built once per sandbox by
+ * createSandbox and handed to each plugin as its options.
+ */
+import type { Logger } from 'pino';
+import type { SandboxClock } from './clock';
+import type { AppRegistry } from './state/apps';
+import type { FaultList } from './state/faults';
+import type { OAuthStore } from './state/oauth';
+import type { QrTicketStore } from './state/qr-tickets';
+import type { TokenService } from './state/tokens';
+import type { UserDirectory } from './state/users';
+import type { DeliveryService } from './push/delivery';
+import type { PhoneService } from './phone/phone-service';
+
+/** Tunables with WeChat's values as defaults; tests shorten the push timeout. */
+export interface SandboxSettings {
+  /** How long a push waits for an answer before it counts as failed (§5.3: 5 seconds). */
+  pushTimeoutMs: number;
+  /** expire_seconds of a temporary QR when the request omits it (Appendix C: 60 now, 30 in older copies). */
+  qrDefaultExpireSeconds: number;
+}
+
+export interface SandboxContext {
+  clock: SandboxClock;
+  apps: AppRegistry;
+  users: UserDirectory;
+  tokens: TokenService;
+  oauth: OAuthStore;
+  qr: QrTicketStore;
+  faults: FaultList;
+  deliveries: DeliveryService;
+  phone: PhoneService;
+  controlToken: string;
+  settings: SandboxSettings;
+  /** Where the sandbox is reachable (`http://127.0.0.1:PORT`); known once it listens. */
+  baseUrl(): string;
+  log: Logger;
+}
+
+/** A user's avatar URL as WeChat's `headimgurl` would give it: the last path segment is the size (§2.4). */
+export function avatarUrlOf(ctx: SandboxContext, userId: string, size = 132): string {
+  return `${ctx.baseUrl()}/mmopen/${encodeURIComponent(userId)}/${size}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * The WeChat sandbox: an independent emulation of WeChat's side of the protocols Creator Studio uses — access
+ * tokens, web OAuth, parametric QR codes, event pushes with real signatures and encryption — plus a simulated phone
+ * and a control API (shared/wechat-sandbox/control.ts). For offline use, demos and tests.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { buildSandboxApp } from './app';
+import { createVirtualClock, type SandboxClock } from './clock';
+import type { SandboxContext, SandboxSettings } from './context';
+import { sandboxLogger } from './logger';
+import { PhoneService } from './phone/phone-service';
+import { DeliveryService } from './push/delivery';
+import { AppRegistry, type AppInput } from './state/apps';
+import { FaultList } from './state/faults';
+import { OAuthStore } from './state/oauth';
+import { QrTicketStore } from './state/qr-tickets';
+import { TokenService } from './state/tokens';
+import { DEFAULT_USERS, UserDirectory, type SandboxUserSeed } from './state/users';
+
+export type { SandboxClock } from './clock';
+export type { AppInput } from './state/apps';
+export type { SandboxUserSeed } from './state/users';
+export { DEFAULT_USERS } from './state/users';
+
+export interface SandboxOptions {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 (default) picks a free one. */
+  port?: number;
+  /** The X-Sandbox-Control token; random when absent. */
+  controlToken?: string;
+  /** The sandbox's WeChat users; default DEFAULT_USERS (4 users, 3 with a unionid). */
+  users?: readonly SandboxUserSeed[];
+  /** Apps registered at start, as `apps.put` bodies. */
+  apps?: readonly AppInput[];
+  /** A clock to share (tests); default real time plus an offset moved by `clock.advance`. */
+  clock?: SandboxClock;
+  /** Where logs go; default silent. Secrets, tokens and headers are never logged. */
+  logger?: Logger;
+  /** How long a push waits for an answer (default 5000 ms, §5.3); tests shorten it. */
+  pushTimeoutMs?: number;
+  /** expire_seconds of temporary QR codes when omitted (default 60; Appendix C: older copies say 30). */
+  qrDefaultExpireSeconds?: number;
+  /** The base URL clients should use, when it differs from the listening address (e.g. behind a proxy). */
+  publicUrl?: string;
+}
+
+export interface Sandbox {
+  /** `http://127.0.0.1:PORT`: the base URL for api.weixin.qq.com, open.weixin.qq.com and mp.weixin.qq.com alike. */
+  url: string;
+  controlToken: string;
+  clock: SandboxClock;
+  /** Registers or replaces an app, as the control API's `apps.put`. */
+  putApp(input: AppInput): void;
+  /** Resolves when every event push started so far has finished its attempts. */
+  deliveriesIdle(): Promise<void>;
+  /** Stops listening and abandons pushes in flight. */
+  close(): Promise<void>;
+}
+
+function urlHost(address: AddressInfo, requested: string): string {
+  // A wildcard address is not something a client can dial: advertise loopback instead.
+  if (requested === '0.0.0.0' || requested === '::' || requested === '') return '127.0.0.1';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+/** Starts a sandbox and resolves once it listens. */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? createVirtualClock();
+  const settings: SandboxSettings = {
+    pushTimeoutMs: options.pushTimeoutMs ?? 5000,
+    qrDefaultExpireSeconds: options.qrDefaultExpireSeconds ?? 60,
+  };
+  const log = sandboxLogger(options.logger);
+  let baseUrl = options.publicUrl ?? '';
+  const ctx = {
+    clock,
+    apps: new AppRegistry(),
+    users: new UserDirectory(options.users ?? DEFAULT_USERS),
+    tokens: new TokenService(clock),
+    oauth: new OAuthStore(clock),
+    qr: new QrTicketStore(clock),
+    faults: new FaultList(),
+    deliveries: new DeliveryService({ clock, timeoutMs: () => settings.pushTimeoutMs, log }),
+    controlToken: options.controlToken ?? randomBytes(24).toString('base64url'),
+    settings,
+    baseUrl: () => baseUrl,
+    log,
+  } as Omit<SandboxContext, 'phone'> as SandboxContext;
+  // The phone drives the other services through the finished context, so it joins last.
+  ctx.phone = new PhoneService(ctx);
+  for (const app of options.apps ?? []) ctx.apps.put(app);
+
+  const app = await buildSandboxApp(ctx);
+  await app.listen({ host, port: options.port ?? 0 });
+  const address = app.server.address() as AddressInfo;
+  if (!options.publicUrl) baseUrl = `http://${urlHost(address, host)}:${address.port}`;
+  log.info({ url: baseUrl }, 'WeChat sandbox listening');
+
+  return {
+    url: baseUrl,
+    controlToken: ctx.controlToken,
+    clock,
+    putApp: (input) => void ctx.apps.put(input),
+    deliveriesIdle: () => ctx.deliveries.idle(),
+    async close() {
+      await ctx.deliveries.close();
+      await app.close();
+    },
+  };
+}
