@@ -7,8 +7,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  // WeChat avatars (qlogo.cn), and the embedded sandbox's on this machine; nothing else from outside.
-  "img-src 'self' data: blob: https://*.qlogo.cn http://127.0.0.1:*",
+  "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
   "base-uri 'none'",

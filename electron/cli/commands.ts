@@ -8,6 +8,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../studio/cli/serve')).serveCommand,
   },
   {
+    name: 'companion',
+    summary: 'Run the companion server that talks to WeChat (embedded by the studio, or standalone for a team)',
+    load: async () => (await import('../companion/cli')).companionCommand,
+  },
+  {
     name: 'sandbox',
     summary: 'Run the WeChat sandbox (模拟微信) for offline use, demos and tests',
     load: async () => (await import('../sandbox/cli')).sandboxCommand,

@@ -25,6 +25,7 @@ import { MediaService } from './services/media';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
 import { APP_NAME, APP_VERSION } from './app-meta';
+import { AvatarCache } from './companion-link/avatar-cache';
 import type { CliLauncher } from './companion-link/child-service';
 import { CompanionLink, type LinkStatus } from './companion-link/companion-link';
 import type { Sealer } from './companion-link/secret-box';
@@ -101,6 +102,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
   if (options.nativeBinding) openOptions.nativeBinding = options.nativeBinding;
 
   let link: CompanionLink | null = null;
+  const avatars = new AvatarCache();
   let workspace: Workspace | null = null;
   let status: WorkspaceStatus;
   let recoveredFrom: string | null = null;
@@ -224,7 +226,10 @@ export function createStudioHost(options: HostOptions): StudioHost {
     },
     'team.members': async () => {
       const [members, me] = await Promise.all([requireLink().call('members.list'), requireLink().call('me')]);
-      return { items: members.items, meId: me.member.id };
+      const items = await Promise.all(
+        members.items.map(async (m) => (m.wechat ? { ...m, wechat: { ...m.wechat, avatarUrl: await avatars.dataUrl(m.wechat.avatarUrl) } } : m)),
+      );
+      return { items, meId: me.member.id };
     },
     'team.setRole': ({ memberId, role }) => requireLink().call('members.setRole', { params: { id: memberId }, body: { role } }),
     'team.unbind': ({ memberId }) => requireLink().call('members.unbind', { params: { id: memberId } }),

@@ -246,7 +246,12 @@ export const companionRoutes = {
     role: 'owner',
     body: z.object({
       officialAccount: z
-        .object({ appSecret: z.string().min(16).max(64), token: z.string().min(3).max(32), encodingAesKey: z.string().length(43).optional() })
+        .object({
+          appSecret: z.string().min(16).max(64),
+          token: z.string().min(3).max(32),
+          /** 43 characters of base64 (WeChat generates letters and digits), 32 bytes once decoded. */
+          encodingAesKey: z.string().regex(/^[A-Za-z0-9+/]{43}$/).optional(),
+        })
         .partial()
         .optional(),
       websiteApp: z.object({ appSecret: z.string().min(16).max(64) }).optional(),

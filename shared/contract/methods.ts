@@ -200,7 +200,7 @@ export const methods = {
   },
   /** Goes back to the embedded companion and WeChat sandbox. */
   'companion.useEmbedded': { input: z.object({}), output: companionStatusSchema },
-  /** The team on the companion, and which member this device acts as. */
+  /** The team on the companion, and which member this device acts as; avatars arrive as data URLs (or ''). */
   'team.members': {
     input: z.object({}),
     output: z.object({ items: z.array(memberSchema), meId: z.string() }),

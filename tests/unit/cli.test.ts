@@ -25,7 +25,9 @@ describe('creator-studio', () => {
     const io = capture();
     expect(await runCli(['--help'], io)).toBe(0);
     expect(io.stdout).toContain('Usage: creator-studio <command>');
-    expect(io.stdout).toMatch(/^ {2}serve {2}Serve the studio in browser mode/m);
+    expect(io.stdout).toMatch(/^ {2}serve +Serve the studio in browser mode/m);
+    expect(io.stdout).toMatch(/^ {2}companion +Run the companion server/m);
+    expect(io.stdout).toMatch(/^ {2}sandbox +Run the WeChat sandbox/m);
     expect(io.stderr).toBe('');
   });
 
@@ -88,8 +90,8 @@ describe('creator-studio', () => {
 
     const help = capture();
     expect(await runCli(['--help'], help, commands)).toBe(0);
-    expect(help.stdout).toMatch(/^ {2}serve {3}Serve the studio/m);
-    expect(help.stdout).toMatch(/^ {2}export {2}Export a course as a zip$/m);
+    expect(help.stdout).toMatch(/^ {2}serve +Serve the studio/m);
+    expect(help.stdout).toMatch(/^ {2}export +Export a course as a zip$/m);
 
     const usage = capture();
     expect(await runCli(['export', '--help'], usage, commands)).toBe(0);

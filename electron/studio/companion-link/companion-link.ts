@@ -276,7 +276,8 @@ export class CompanionLink {
       onReady: async (url) => {
         this.companionUrl = url;
         await this.pairIfNeeded(secrets, pairingCode);
-        await this.call('secrets.put', {
+        // Straight to the companion: `call` waits for the whole start-up, of which this is the last step.
+        await companionRequest(url, secrets.deviceToken, 'secrets.put', {
           body: {
             officialAccount: { appSecret: secrets.oaAppSecret, token: secrets.oaToken, encodingAesKey: secrets.oaAesKey },
             websiteApp: { appSecret: secrets.webAppSecret },

@@ -6,7 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { applyMigrations } from '../../../shared/sqlite/migrations';
 import { MIGRATIONS, type Migration } from './migrations/index';
+
+/** The runner lives in shared/sqlite (the companion's store uses it too); re-exported for the studio's callers. */
+export { applyMigrations };
 
 export const DB_FILE_NAME = 'studio.db';
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
@@ -98,20 +102,6 @@ export function openWorkspaceDatabase(dataDir: string, options: OpenOptions = {}
     if (isDamageError(error)) return { state: 'corrupt', file, reason: `${error.code}: ${error.message}` };
     throw error;
   }
-}
-
-/** Runs every pending step in one transaction: either the database reaches the latest version or it stays as it was. */
-export function applyMigrations(db: Database.Database, migrations: readonly Migration[], from: number): void {
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration ${m.name} has version ${m.version}, expected ${i + 1}`);
-  });
-  const pending = migrations.filter((m) => m.version > from);
-  db.transaction(() => {
-    for (const m of pending) {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    }
-  }).immediate();
 }
 
 /** A consistent copy (VACUUM INTO) under backups/, named by the version it came from and the time. */

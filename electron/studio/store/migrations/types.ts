@@ -1,9 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Migration as SqliteMigration } from '../../../../shared/sqlite/migrations';
 
-/** One step of the schema. `up` runs inside the single transaction that applies every pending step. */
-export interface Migration {
-  /** The `PRAGMA user_version` the database has after this step. */
-  version: number;
-  name: string;
-  up: (db: Database.Database) => void;
-}
+/** One step of the workspace schema. `up` runs inside the single transaction that applies every pending step. */
+export type Migration = SqliteMigration<Database.Database>;

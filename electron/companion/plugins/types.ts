@@ -1,0 +1,85 @@
+/**
+ * What the companion's plugins share: the options every plugin receives, the decorations they add to the Fastify
+ * instance, and `plugin()`, which marks a plugin as not encapsulated (what fastify-plugin does) so its decorations
+ * and hooks reach the routes registered after it.
+ */
+import type Database from 'better-sqlite3';
+import type { FastifyPluginAsync } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import type { Role } from '../../../shared/companion/api';
+import type { CompanionConfig } from '../config';
+import type { AuditLog } from '../services/audit';
+import type { BindingService } from '../services/bindings';
+import type { EventService } from '../services/events';
+import type { SceneService } from '../services/scenes';
+import type { SecretsService } from '../services/secrets';
+import type { SettingsService } from '../services/settings';
+import type { Authenticated, TeamService } from '../services/team';
+import type { WechatClient, WechatClientOptions } from '../wechat/client';
+import type { WXBizMsgCrypt } from '../wechat/msg-crypt';
+
+export interface CompanionDeps {
+  /** The 32-byte key that seals the secrets at rest. */
+  masterKey: Buffer;
+  /** The embedded studio's one-time code (from stdin): pairs the first owner's desktop. */
+  bootstrapPairingCode?: string | null;
+  now?: () => Date;
+  /** A logger to use, or a stream for the companion's own (tests capture lines this way). */
+  logger?: Logger;
+  logStream?: DestinationStream;
+  /** WeChat client tuning (tests shorten backoff, lower rate limits). */
+  wechat?: Partial<Pick<WechatClientOptions, 'retry' | 'rateLimits' | 'timeoutMs' | 'sleep' | 'random' | 'stableToken'>>;
+  /** Check every answer against the route table's response schema (tests turn this on). */
+  checkResponses?: boolean;
+}
+
+export interface CompanionOptions {
+  config: CompanionConfig;
+  deps: CompanionDeps;
+}
+
+/** The event-push crypto for the official account as configured now (null parts when not configured yet). */
+export interface EventCrypto {
+  appId: string | null;
+  token: string | null;
+  mode: 'plain' | 'compatible' | 'safe';
+  crypt: WXBizMsgCrypt | null;
+}
+
+export interface CompanionServices {
+  config: CompanionConfig;
+  now: () => Date;
+  /** Where browsers and WeChat reach us: the configured publicBaseUrl, else the address we listen on. */
+  publicBaseUrl: () => string;
+  setListeningUrl: (url: string) => void;
+  team: TeamService;
+  settings: SettingsService;
+  audit: AuditLog;
+  wechat: WechatClient;
+  scenes: SceneService;
+  events: EventService;
+  bindings: BindingService;
+  eventCrypto: () => EventCrypto;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database.Database;
+    secrets: SecretsService;
+    companion: CompanionServices;
+  }
+  interface FastifyRequest {
+    /** The paired device and its member, on routes that need a role. */
+    auth: Authenticated | null;
+  }
+  interface FastifyContextConfig {
+    /** The least role a route needs (from the route table); absent = no device token needed. */
+    role?: Role | null;
+  }
+}
+
+export function plugin<T extends FastifyPluginAsync<CompanionOptions>>(name: string, fn: T): T {
+  Object.assign(fn, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: name });
+  return fn;
+}
+

@@ -1,0 +1,4 @@
+import pkg from '../../package.json';
+
+/** The companion ships with the studio and carries its version. */
+export const APP_VERSION: string = pkg.version;
