@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CompanionStatus } from '../../../shared/contract/index';
+import { SecretBox, keyFileSealer } from '../../../electron/studio/companion-link/secret-box';
+import { createStudioHost, type StudioHost } from '../../../electron/studio/host';
+import { callOk } from '../../helpers/host';
+import { listFiles, tempDir } from '../../helpers/temp-dir';
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+/** The same command line the studio runs in production, on the sources through tsx. */
+const launcher = { execPath: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron', 'cli', 'index.ts')] };
+
+function openEmbedded(dataDir: string): StudioHost {
+  return createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher, sealer: keyFileSealer(dataDir) } });
+}
+
+/** Resolves when the host reports the embedded companion in `state` (events, not sleeps). */
+function companionState(host: StudioHost, state: CompanionStatus['state']): Promise<CompanionStatus> {
+  return new Promise((resolve) => {
+    const check = (status: CompanionStatus) => {
+      if (status.state !== state) return false;
+      off();
+      resolve(status);
+      return true;
+    };
+    const off = host.on((e) => {
+      if (e.event === 'companion.changed') check(e.payload as CompanionStatus);
+    });
+    void host.dispatch('companion.status', {}).then((r) => r.ok && check(r.value as CompanionStatus));
+  });
+}
+
+/** Our own child processes whose command line names `what` (Linux: ps by parent pid). */
+function children(what: string): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes(` ${what} `) || line.endsWith(` ${what}`))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+describe.skipIf(process.platform !== 'linux')('the embedded companion and sandbox', () => {
+  it('start with the host, pair this device as owner, keep secrets sealed, restart after a crash, stop with the host', async () => {
+    const dataDir = tempDir();
+    const host = openEmbedded(dataDir);
+    try {
+      const status = await companionState(host, 'ready');
+      expect(status).toMatchObject({ mode: 'embedded', sandbox: true, error: null });
+      expect(status.phoneUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/phone$/);
+
+      const team = await callOk(host, 'team.members', {});
+      expect(team.items).toHaveLength(1);
+      expect(team.items[0]).toMatchObject({ id: team.meId, role: 'owner', wechat: null });
+
+      // No secret the studio generated is readable in any file but the sealed box.
+      const secrets = Object.values(new SecretBox(dataDir, keyFileSealer(dataDir)).read()).filter((v): v is string => (v ?? '').length >= 16);
+      expect(secrets.length).toBeGreaterThanOrEqual(5);
+      for (const file of listFiles(dataDir).filter((f) => f !== 'secrets.sealed')) {
+        const bytes = fs.readFileSync(path.join(dataDir, file));
+        for (const secret of secrets) expect(bytes.includes(Buffer.from(secret)), `${secret.slice(0, 4)}… in ${file}`).toBe(false);
+      }
+
+      // A crash of the companion: the host restarts it, and this device is still its owner.
+      const [pid] = children('companion');
+      expect(pid).toBeGreaterThan(0);
+      const restarting = companionState(host, 'restarting');
+      process.kill(pid!, 'SIGKILL');
+      await restarting;
+      await companionState(host, 'ready');
+      expect(children('companion')).not.toContain(pid);
+      expect((await callOk(host, 'team.members', {})).items).toHaveLength(1);
+    } finally {
+      await host.close();
+    }
+    expect(children('companion')).toEqual([]);
+    expect(children('sandbox')).toEqual([]);
+
+    // A second start on the same workspace reuses the pairing: still one owner, same member.
+    const again = openEmbedded(dataDir);
+    try {
+      await companionState(again, 'ready');
+      const team = await callOk(again, 'team.members', {});
+      expect(team.items).toHaveLength(1);
+      expect(team.items[0]!.role).toBe('owner');
+    } finally {
+      await again.close();
+    }
+  }, 90_000);
+
+  it('answers OFFLINE for team methods when no companion is configured', async () => {
+    const host = createStudioHost({ dataDir: tempDir(), shell: 'browser' });
+    try {
+      const result = await host.dispatch('team.members', {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
+      expect(await callOk(host, 'companion.status', {})).toMatchObject({ mode: 'off', state: 'stopped' });
+    } finally {
+      await host.close();
+    }
+  });
+});
