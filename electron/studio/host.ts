@@ -240,10 +240,11 @@ export function createStudioHost(options: HostOptions): StudioHost {
     'team.binding': ({ id }) => requireLink().call('bindings.get', { params: { id } }),
     'wechatEvents.list': (query) => requireLink().call('events.list', { query }),
     'audit.list': (query) => requireLink().call('audit.list', { query }),
-    'audit.exportCsv': async () => ({
-      fileName: `接口调用明细-${now().toISOString().slice(0, 10)}.csv`,
-      csv: await requireLink().call('audit.csv'),
-    }),
+    'audit.exportCsv': async () => {
+      const csv = await requireLink().call('audit.csv');
+      // Decoding the HTTP body drops the BOM the companion sends; Excel needs it to read the Chinese right.
+      return { fileName: `接口调用明细-${now().toISOString().slice(0, 10)}.csv`, csv: csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}` };
+    },
   };
 
   open();
