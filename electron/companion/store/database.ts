@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { SQLITE_HEADER_BYTES, parseSqliteHeader } from '../../../shared/sqlite/header';
 import { applyMigrations } from '../../../shared/sqlite/migrations';
 import { COMPANION_MIGRATIONS, type CompanionMigration } from './migrations/index';
 
 export const COMPANION_DB_FILE = 'companion.db';
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 export class DatabaseTooNewError extends Error {
   constructor(
@@ -34,7 +34,7 @@ export interface OpenedDatabase {
   backup: string | null;
 }
 
-/** user_version from the file header (offset 60), so a newer database is refused before SQLite opens (and changes) it. */
+/** user_version from the file header (shared/sqlite/header.ts), so a newer database is refused before SQLite opens it. */
 function peekUserVersion(file: string): number | null {
   let fd: number;
   try {
@@ -44,11 +44,10 @@ function peekUserVersion(file: string): number | null {
     throw error;
   }
   try {
-    const header = Buffer.alloc(100);
-    const read = fs.readSync(fd, header, 0, 100, 0);
-    if (read === 0) return null;
-    if (read < 100 || !header.subarray(0, 16).equals(SQLITE_HEADER)) throw new Error(`${file} is not a SQLite database`);
-    return header.readUInt32BE(60);
+    const bytes = Buffer.alloc(SQLITE_HEADER_BYTES);
+    const header = parseSqliteHeader(bytes.subarray(0, fs.readSync(fd, bytes, 0, SQLITE_HEADER_BYTES, 0)));
+    if (header === 'notSqlite') throw new Error(`${file} is not a SQLite database`);
+    return header?.userVersion ?? null;
   } finally {
     fs.closeSync(fd);
   }

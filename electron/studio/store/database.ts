@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { SQLITE_HEADER_BYTES, parseSqliteHeader } from '../../../shared/sqlite/header';
 import { applyMigrations } from '../../../shared/sqlite/migrations';
 import { MIGRATIONS, type Migration } from './migrations/index';
 
@@ -13,7 +14,6 @@ import { MIGRATIONS, type Migration } from './migrations/index';
 export { applyMigrations };
 
 export const DB_FILE_NAME = 'studio.db';
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 export interface OpenOptions {
   /**
@@ -40,12 +40,8 @@ export function isDamageError(error: unknown): error is Error & { code: string }
   return typeof code === 'string' && DAMAGE_CODES.has(code);
 }
 
-/**
- * Reads `user_version` straight from the 100-byte file header (offset 60, big-endian), so a database from a newer
- * app can be refused without SQLite opening it: opening would switch it to WAL and leave -wal/-shm files behind.
- * Returns null for an empty or missing file, 'notSqlite' when the header is not SQLite's.
- */
-function peekHeader(file: string): { userVersion: number } | 'notSqlite' | null {
+/** The header of `file` (see shared/sqlite/header.ts); null for a missing or empty file. */
+function peekHeader(file: string): ReturnType<typeof parseSqliteHeader> {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -54,11 +50,8 @@ function peekHeader(file: string): { userVersion: number } | 'notSqlite' | null 
     throw error;
   }
   try {
-    const header = Buffer.alloc(100);
-    const read = fs.readSync(fd, header, 0, 100, 0);
-    if (read === 0) return null;
-    if (read < 100 || !header.subarray(0, 16).equals(SQLITE_HEADER)) return 'notSqlite';
-    return { userVersion: header.readUInt32BE(60) };
+    const header = Buffer.alloc(SQLITE_HEADER_BYTES);
+    return parseSqliteHeader(header.subarray(0, fs.readSync(fd, header, 0, SQLITE_HEADER_BYTES, 0)));
   } finally {
     fs.closeSync(fd);
   }
