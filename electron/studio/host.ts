@@ -72,6 +72,8 @@ const WITHOUT_WORKSPACE = new Set<MethodName>([
   'team.unbind',
   'team.startBinding',
   'team.binding',
+  'team.settings',
+  'team.updateSettings',
   'wechatEvents.list',
   'audit.list',
   'audit.exportCsv',
@@ -238,6 +240,8 @@ export function createStudioHost(options: HostOptions): StudioHost {
         body: 'memberId' in input ? { memberId: input.memberId } : { newMember: { name: input.name, role: input.role } },
       }),
     'team.binding': ({ id }) => requireLink().call('bindings.get', { params: { id } }),
+    'team.settings': () => requireLink().call('settings.get'),
+    'team.updateSettings': (body) => requireLink().call('settings.update', { body }),
     'wechatEvents.list': (query) => requireLink().call('events.list', { query }),
     'audit.list': (query) => requireLink().call('audit.list', { query }),
     'audit.exportCsv': async () => {

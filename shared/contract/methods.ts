@@ -16,6 +16,7 @@ import {
   ROLES,
   auditEntrySchema,
   bindingSessionSchema,
+  companionSettingsSchema,
   memberSchema,
   wechatEventSchema,
 } from '../companion/api';
@@ -216,6 +217,9 @@ export const methods = {
     output: bindingSessionSchema,
   },
   'team.binding': { input: z.object({ id: z.string() }), output: bindingSessionSchema },
+  /** The companion's WeChat set-up as the team sees it (never a secret), and how members bind by default. */
+  'team.settings': { input: z.object({}), output: companionSettingsSchema },
+  'team.updateSettings': { input: z.object({ bindingMode: z.enum(['qrconnect', 'oauth']) }), output: companionSettingsSchema },
   'wechatEvents.list': {
     input: z.object({ type: z.string().max(64).optional(), ...pageInput }),
     output: z.object({ items: z.array(wechatEventSchema), total: z.number().int() }),

@@ -62,12 +62,16 @@ test.describe('binding team members by QR code (embedded companion and WeChat sa
     await expect(members.getByRole('row')).toHaveCount(3);
   });
 
-  test('a teammate who declines on the phone is not bound', async ({ page, context, studio }) => {
+  test('with official-account web authorization, a teammate who declines on the phone is not bound', async ({ page, context, studio }) => {
     await studio.open(page);
     await page.getByRole('link', { name: '团队' }).click();
     await expect(page.getByRole('table', { name: '团队成员' }).getByRole('row')).toHaveCount(2);
+    await page.getByLabel('绑定方式').selectOption('oauth');
+    await page.reload();
+    await expect(page.getByLabel('绑定方式')).toHaveValue('oauth');
 
     await startInvite(page, '小周');
+    await expect(page.getByText('（公众号网页授权）')).toBeVisible();
     const qrUrl = await decodeQr(page);
     const phoneUrl = await page.getByRole('link', { name: '沙箱：在模拟手机中扫码' }).getAttribute('href');
     const phone = await context.newPage();
@@ -75,6 +79,7 @@ test.describe('binding team members by QR code (embedded companion and WeChat sa
     await phone.getByLabel('微信用户').selectOption({ label: '周一鸣' });
     await phone.getByLabel('二维码链接').fill(qrUrl);
     await phone.getByRole('button', { name: '扫一扫' }).click();
+    await expect(phone.locator('#consent-scope')).not.toBeEmpty();
     await phone.getByRole('button', { name: '拒绝' }).click();
 
     const status = page.locator('[data-binding-status]');

@@ -147,6 +147,7 @@ export const enUS: Shape<typeof zhCN> = {
     INTERNAL: 'An internal error occurred',
   },
   team: {
+    bindingMode: 'How members bind',
     title: 'Team',
     intro: 'Team members bind their WeChat by scanning a QR code, then work in the studio as themselves. Owners invite members, change roles, unbind and re-bind.',
     invite: 'Invite a member to bind WeChat',

@@ -143,6 +143,7 @@ export const zhCN = {
     INTERNAL: '发生内部错误',
   },
   team: {
+    bindingMode: '绑定方式',
     title: '团队',
     intro: '团队成员扫码绑定微信后，用自己的身份在工作台协作。所有者可以邀请成员、调整角色、解绑与重新绑定。',
     invite: '邀请成员绑定微信',

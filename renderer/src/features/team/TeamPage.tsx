@@ -25,7 +25,9 @@ function Team({ store }: { store: TeamStore }) {
   const loaded = useStore(store, (s) => s.loaded);
   const error = useStore(store, (s) => s.error);
   const binding = useStore(store, (s) => s.binding);
+  const settings = useStore(store, (s) => s.settings);
   const [inviting, setInviting] = useState(false);
+  const modeId = useId();
   const me = members.find((m) => m.id === meId);
   const isOwner = me?.role === 'owner';
 
@@ -45,6 +47,19 @@ function Team({ store }: { store: TeamStore }) {
         )}
       </header>
       <p className="muted">{t('team.intro')}</p>
+      {settings && isOwner && (
+        <div className="toolbar">
+          <label htmlFor={modeId}>{t('team.bindingMode')}</label>
+          <select
+            id={modeId}
+            value={settings.bindingMode}
+            onChange={(e) => void store.getState().setBindingMode(e.target.value as 'qrconnect' | 'oauth')}
+          >
+            <option value="qrconnect">{t('team.modes.qrconnect')}</option>
+            <option value="oauth">{t('team.modes.oauth')}</option>
+          </select>
+        </div>
+      )}
       {companion && companion.state !== 'ready' && (
         <p className="banner" role="status">
           {t(`companion.state.${companion.state}`)}

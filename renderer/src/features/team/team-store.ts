@@ -4,12 +4,14 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BindingSession, Member, Role } from '../../../../shared/companion/api';
+import type { MethodOutput } from '../../../../shared/contract/index';
 import { StudioError } from '../../../../shared/contract/index';
 import type { StudioClient } from '../../api/client';
 
 export interface TeamState {
   members: Member[];
   meId: string | null;
+  settings: MethodOutput<'team.settings'> | null;
   loaded: boolean;
   /** Contract error code of the last failed action. */
   error: string | null;
@@ -17,6 +19,7 @@ export interface TeamState {
   /** What the binding was started for, so "refresh" can start the same one again. */
   bindingRequest: { memberId: string } | { name: string; role: Role } | null;
   load(): Promise<void>;
+  setBindingMode(mode: 'qrconnect' | 'oauth'): Promise<void>;
   setRole(memberId: string, role: Role): Promise<void>;
   unbind(memberId: string): Promise<void>;
   startBinding(request: { memberId: string } | { name: string; role: Role }): Promise<void>;
@@ -38,6 +41,7 @@ export function createTeamStore(client: StudioClient): TeamStore {
   const store = createStore<TeamState>()((set, get) => ({
     members: [],
     meId: null,
+    settings: null,
     loaded: false,
     error: null,
     binding: null,
@@ -45,10 +49,17 @@ export function createTeamStore(client: StudioClient): TeamStore {
 
     async load() {
       try {
-        const { items, meId } = await client.call('team.members', {});
-        set({ members: items, meId, loaded: true, error: null });
+        const [{ items, meId }, settings] = await Promise.all([client.call('team.members', {}), client.call('team.settings', {})]);
+        set({ members: items, meId, settings, loaded: true, error: null });
       } catch (error) {
         set({ loaded: true, error: codeOf(error) });
+      }
+    },
+    async setBindingMode(bindingMode) {
+      try {
+        set({ settings: await client.call('team.updateSettings', { bindingMode }), error: null });
+      } catch (error) {
+        set({ error: codeOf(error) });
       }
     },
     async setRole(memberId, role) {
