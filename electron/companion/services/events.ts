@@ -50,6 +50,10 @@ export class EventService {
   private draining: Promise<void> | null = null;
   private stopped = false;
   private readonly insert;
+  private readonly selectStored;
+  private readonly markProcessed;
+  private readonly markFailed;
+  private readonly processQueued;
   private readonly listeners: ((event: { id: string; processed: Processed }) => void)[] = [];
 
   constructor(
@@ -62,6 +66,22 @@ export class EventService {
       `INSERT INTO events (id, dedupe_key, received_at, to_user, from_user, create_time, msg_type, event, event_key, msg_id, raw_xml, parsed_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
     );
+    this.selectStored = db.prepare<[string], StoredRow>('SELECT id, msg_type, event, event_key, parsed_json FROM events WHERE id = ?');
+    this.markProcessed = db.prepare('UPDATE events SET scene_str = ?, processed_at = ?, parsed_json = ? WHERE id = ?');
+    this.markFailed = db.prepare('UPDATE events SET processed_at = ?, process_error = ? WHERE id = ?');
+    // Everything queued is processed in one transaction: one commit per batch instead of one per event. Should the
+    // database itself fail mid-batch, the batch rolls back and stays unprocessed; `resume` picks it up at next start.
+    this.processQueued = db.transaction(() => {
+      while (this.queue.length > 0 && !this.stopped) {
+        const id = this.queue.shift()!;
+        try {
+          this.processOne(id);
+        } catch (error) {
+          this.log('event processing failed', { eventId: id, error: (error as Error).message });
+          this.markFailed.run(this.now().toISOString(), (error as Error).message, id);
+        }
+      }
+    });
   }
 
   /**
@@ -116,15 +136,7 @@ export class EventService {
     // After the answer: ingest returns, the route sends `success`, and only then does processing start.
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
-      while (this.queue.length > 0 && !this.stopped) {
-        const id = this.queue.shift()!;
-        try {
-          this.processOne(id);
-        } catch (error) {
-          this.log('event processing failed', { eventId: id, error: (error as Error).message });
-          this.db.prepare('UPDATE events SET processed_at = ?, process_error = ? WHERE id = ?').run(this.now().toISOString(), (error as Error).message, id);
-        }
-      }
+      this.processQueued();
     } finally {
       this.draining = null;
       if (this.queue.length > 0 && !this.stopped) this.draining = this.drain();
@@ -146,13 +158,11 @@ export class EventService {
   }
 
   private processOne(id: string): void {
-    const row = this.db.prepare<[string], StoredRow>('SELECT id, msg_type, event, event_key, parsed_json FROM events WHERE id = ?').get(id);
+    const row = this.selectStored.get(id);
     if (!row) return;
     const node = JSON.parse(row.parsed_json) as XmlNode;
     const processed = this.classify(row, node);
-    this.db
-      .prepare('UPDATE events SET scene_str = ?, processed_at = ?, parsed_json = ? WHERE id = ?')
-      .run(processed.sceneStr ?? null, this.now().toISOString(), JSON.stringify({ ...node, _processed: processed }), id);
+    this.markProcessed.run(processed.sceneStr ?? null, this.now().toISOString(), JSON.stringify({ ...node, _processed: processed }), id);
     for (const listener of this.listeners) listener({ id, processed });
   }
 

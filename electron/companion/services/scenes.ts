@@ -42,12 +42,21 @@ const toScene = (r: SceneRow): Scene => ({
   follows: r.follows,
 });
 
+type SceneOwnerRow = { scene_str: string; owner_kind: string; owner_id: string };
+
 export class SceneService {
+  // Prepared once: `find` runs for every pushed event.
+  private readonly byKey;
+  private readonly byTicket;
+
   constructor(
     private readonly db: Database.Database,
     private readonly wechat: WechatClient,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.byKey = db.prepare<[string], SceneOwnerRow>('SELECT scene_str, owner_kind, owner_id FROM scenes WHERE scene_str = ?');
+    this.byTicket = db.prepare<[string], SceneOwnerRow>('SELECT scene_str, owner_kind, owner_id FROM scenes WHERE ticket = ?');
+  }
 
   async create(
     input: { ownerKind: OwnerKind; ownerId: string; permanent: boolean; expireSeconds: number },
@@ -88,13 +97,7 @@ export class SceneService {
 
   /** The scene an event's EventKey (or, failing that, its Ticket) points at, if it is one of ours. */
   find(eventKey: string | null, ticket: string | null): { sceneStr: string; owner: string } | null {
-    const byKey = this.db.prepare<[string], { scene_str: string; owner_kind: string; owner_id: string }>(
-      'SELECT scene_str, owner_kind, owner_id FROM scenes WHERE scene_str = ?',
-    );
-    const byTicket = this.db.prepare<[string], { scene_str: string; owner_kind: string; owner_id: string }>(
-      'SELECT scene_str, owner_kind, owner_id FROM scenes WHERE ticket = ?',
-    );
-    const row = (eventKey ? byKey.get(eventKey) : undefined) ?? (ticket ? byTicket.get(ticket) : undefined);
+    const row = (eventKey ? this.byKey.get(eventKey) : undefined) ?? (ticket ? this.byTicket.get(ticket) : undefined);
     return row ? { sceneStr: row.scene_str, owner: `${row.owner_kind}:${row.owner_id}` } : null;
   }
 }
