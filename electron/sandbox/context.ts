@@ -12,6 +12,7 @@ import type { TokenService } from './state/tokens';
 import type { UserDirectory } from './state/users';
 import type { DeliveryService } from './push/delivery';
 import type { PhoneService } from './phone/phone-service';
+import type { PayService } from './pay/pay-service';
 
 /** Tunables with WeChat's values as defaults; tests shorten the push timeout. */
 export interface SandboxSettings {
@@ -31,6 +32,8 @@ export interface SandboxContext {
   faults: FaultList;
   deliveries: DeliveryService;
   phone: PhoneService;
+  /** WeChat Pay: merchants, orders, refunds, notifications (§9). */
+  pay: PayService;
   controlToken: string;
   settings: SandboxSettings;
   /** Where the sandbox is reachable (`http://127.0.0.1:PORT`); known once it listens. */

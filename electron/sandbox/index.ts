@@ -1,7 +1,8 @@
 /**
  * The WeChat sandbox: an independent emulation of WeChat's side of the protocols Creator Studio uses — access
- * tokens, web OAuth, parametric QR codes, event pushes with real signatures and encryption — plus a simulated phone
- * and a control API (shared/wechat-sandbox/control.ts). For offline use, demos and tests.
+ * tokens, web OAuth, parametric QR codes, event pushes with real signatures and encryption, WeChat Pay APIv3 with
+ * signed answers and encrypted notifications — plus a simulated phone and a control API
+ * (shared/wechat-sandbox/control.ts). For offline use, demos and tests.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,8 @@ import { buildSandboxApp } from './app';
 import { createVirtualClock, type SandboxClock } from './clock';
 import type { SandboxContext, SandboxSettings } from './context';
 import { sandboxLogger } from './logger';
+import type { PayMerchantInput, PayPlatform } from './pay/merchants';
+import { PayService } from './pay/pay-service';
 import { PhoneService } from './phone/phone-service';
 import { DeliveryService } from './push/delivery';
 import { AppRegistry, type AppInput } from './state/apps';
@@ -21,6 +24,8 @@ import { DEFAULT_USERS, UserDirectory, type SandboxUserSeed } from './state/user
 
 export type { SandboxClock } from './clock';
 export type { AppInput } from './state/apps';
+export type { PayMerchantInput, PayPlatform } from './pay/merchants';
+export { RETRY_SCHEDULE_SECONDS } from './pay/notifier';
 export type { SandboxUserSeed } from './state/users';
 export { DEFAULT_USERS } from './state/users';
 
@@ -45,6 +50,19 @@ export interface SandboxOptions {
   qrDefaultExpireSeconds?: number;
   /** The base URL clients should use, when it differs from the listening address (e.g. behind a proxy). */
   publicUrl?: string;
+  /** WeChat Pay merchants registered at start, as `pay.merchants.put` bodies (their platform keys are made now). */
+  payMerchants?: readonly PayMerchantInput[];
+  /**
+   * Multiplies WeChat Pay's waits — the notification retry schedule (§9.6) and refund processing — so tests run
+   * them in milliseconds (0.001: 15 s → 15 ms). Default 1.
+   */
+  payTimeScale?: number;
+  /** How long a pay notification waits for the merchant's answer (default 5000 ms, §9.2). */
+  payNotifyTimeoutMs?: number;
+  /** Sandbox-clock seconds before a refund goes PROCESSING → SUCCESS (default 5). */
+  payRefundProcessingSeconds?: number;
+  /** Real time for signature timestamps and certificate dates (tests may fix it); default Date.now. */
+  wallNow?: () => number;
 }
 
 export interface Sandbox {
@@ -56,6 +74,13 @@ export interface Sandbox {
   putApp(input: AppInput): void;
   /** Resolves when every event push started so far has finished its attempts. */
   deliveriesIdle(): Promise<void>;
+  /** Registers or updates a WeChat Pay merchant, as `pay.merchants.put`; answers its platform key and certificates. */
+  putPayMerchant(input: PayMerchantInput): Promise<PayPlatform>;
+  /**
+   * Resolves when every pay notification not held by a fault has finished its attempts (delivered or given up),
+   * after waiting for refunds still processing (their scaled processing time) to settle and notify.
+   */
+  payNotificationsIdle(): Promise<void>;
   /** Stops listening and abandons pushes in flight. */
   close(): Promise<void>;
 }
@@ -76,10 +101,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
   const log = sandboxLogger(options.logger);
   let baseUrl = options.publicUrl ?? '';
+  const users = new UserDirectory(options.users ?? DEFAULT_USERS);
   const ctx = {
     clock,
     apps: new AppRegistry(),
-    users: new UserDirectory(options.users ?? DEFAULT_USERS),
+    users,
     tokens: new TokenService(clock),
     oauth: new OAuthStore(clock),
     qr: new QrTicketStore(clock),
@@ -89,10 +115,23 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     settings,
     baseUrl: () => baseUrl,
     log,
+    pay: new PayService({
+      clock,
+      wallNow: options.wallNow ?? Date.now,
+      users,
+      baseUrl: () => baseUrl,
+      log,
+      settings: {
+        timeScale: options.payTimeScale ?? 1,
+        notifyTimeoutMs: options.payNotifyTimeoutMs ?? 5000,
+        refundProcessingSeconds: options.payRefundProcessingSeconds ?? 5,
+      },
+    }),
   } as Omit<SandboxContext, 'phone'> as SandboxContext;
   // The phone drives the other services through the finished context, so it joins last.
   ctx.phone = new PhoneService(ctx);
   for (const app of options.apps ?? []) ctx.apps.put(app);
+  await Promise.all((options.payMerchants ?? []).map((merchant) => ctx.pay.merchants.put(merchant)));
 
   const app = await buildSandboxApp(ctx);
   await app.listen({ host, port: options.port ?? 0 });
@@ -106,7 +145,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     clock,
     putApp: (input) => void ctx.apps.put(input),
     deliveriesIdle: () => ctx.deliveries.idle(),
+    putPayMerchant: async (input) => ctx.pay.merchants.platformOf(await ctx.pay.merchants.put(input)),
+    async payNotificationsIdle() {
+      await ctx.pay.refunds.idle();
+      await ctx.pay.notifier.idle();
+    },
     async close() {
+      await ctx.pay.shutdown();
       await ctx.deliveries.close();
       await app.close();
     },

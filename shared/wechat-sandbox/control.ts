@@ -4,6 +4,7 @@
  * table is only the sandbox's extra surface, under `/__sandbox/`, guarded by `X-Sandbox-Control: <control token>`.
  */
 import { z } from 'zod';
+import { payControl } from './pay-control';
 
 export const SANDBOX_CONTROL_HEADER = 'x-sandbox-control';
 
@@ -24,11 +25,24 @@ export const pushConfigSchema = z.object({
   mode: z.enum(['plain', 'compatible', 'safe']),
 });
 
+/** APIv3 error codes a fault can answer on WeChat Pay's endpoints (§9.5), with their HTTP status. */
+export const PAY_FAULT_STATUS = { SYSTEM_ERROR: 500, FREQUENCY_LIMITED: 429, BANK_ERROR: 500, SERVICE_UNAVAILABLE: 503 } as const;
+
 const faultSchema = z.object({
-  /** An API path (`/cgi-bin/token`, `/sns/oauth2/access_token` …) or `*` for every WeChat API. */
+  /**
+   * An API path (`/cgi-bin/token`, `/v3/pay/transactions/native` …), a prefix ending in `*`
+   * (`/v3/pay/transactions/out-trade-no/*`), or `*` for every API of the fault's kind.
+   */
   path: z.string(),
-  /** The errcode to answer with (45009, -1, 45011, 40164 …); omitted for a slow answer only. */
+  /** The errcode to answer with (45009, -1, 45011, 40164 …) on the WeChat APIs; omitted for a slow answer only. */
   errcode: z.number().int().optional(),
+  /** WeChat Pay (APIv3) instead: the error code to answer with, at its HTTP status (§9.5). */
+  code: z.enum(Object.keys(PAY_FAULT_STATUS) as [keyof typeof PAY_FAULT_STATUS, ...(keyof typeof PAY_FAULT_STATUS)[]]).optional(),
+  /**
+   * APIv3 only: carry the request out, then answer the error anyway — the merchant cannot know whether the order or
+   * refund exists (§9.5: query, or retry with the same out_trade_no / out_refund_no).
+   */
+  applied: z.boolean().default(false),
   /** How many calls the fault applies to; then it clears itself. */
   count: z.number().int().min(1).default(1),
   /** Delay before answering, in milliseconds (for timeouts and latency tests). */
@@ -121,15 +135,26 @@ export const sandboxControl = {
       step: z.enum(['consent', 'done', 'error']),
       /**
        * For `consent`: what the user is asked — `authorize` (a web OAuth consent page, with app name and scope) or
-       * `follow` (a parametric QR of an account the user does not follow yet: the account's page with 关注).
+       * `follow` (a parametric QR of an account the user does not follow yet: the account's page with 关注) or `pay`
+       * (a WeChat Pay `code_url` or `h5_url`: the payment step, with `payment`; appName is the merchant's name).
        */
-      consent: z.enum(['authorize', 'follow']).nullable(),
+      consent: z.enum(['authorize', 'follow', 'pay']).nullable(),
       appName: z.string().nullable(),
       scope: z.string().nullable(),
       /** For `done` / `error`: where the phone ended up, the HTTP status there, and the text of that page. */
       landedUrl: z.string().nullable(),
       status: z.number().int().nullable(),
       pageText: z.string().nullable(),
+      /** For a `pay` step: what the user is about to pay. Absent on other steps. */
+      payment: z
+        .object({
+          merchantName: z.string(),
+          description: z.string(),
+          /** Fen, and as the phone shows it (`¥12.34`). */
+          amountTotal: z.number().int(),
+          amountText: z.string(),
+        })
+        .optional(),
     }),
   },
   'phone.decide': {
@@ -138,6 +163,7 @@ export const sandboxControl = {
     body: z.object({ sessionId: z.string(), allow: z.boolean() }),
     response: z.object({ step: z.enum(['done', 'error']), landedUrl: z.string().nullable(), status: z.number().int().nullable(), pageText: z.string().nullable() }),
   },
+  ...payControl,
 } as const;
 
 export type SandboxControl = typeof sandboxControl;

@@ -1,7 +1,8 @@
 /**
  * The simulated phone: a sandbox user "scans" a URL (or a QR image) and WeChat's in-app browser takes over — it
  * follows redirects, stops at the sandbox's own consent pages, and after the user's decision goes back to the
- * website's redirect_uri. A parametric QR of an official account opens that account instead (follow, or SCAN).
+ * website's redirect_uri. A parametric QR of an official account opens that account instead (follow, or SCAN); a
+ * WeChat Pay code_url or h5_url opens the payment step (pay/phone-payment.ts).
  */
 import type { z } from 'zod';
 import type { sandboxControl } from '../../../shared/wechat-sandbox/control';
@@ -17,6 +18,8 @@ import {
   type AuthorizeRequest,
   type ConnectKind,
 } from '../oauth/authorize-request';
+import { finishPaymentStep, openPaymentStep } from '../pay/phone-payment';
+import type { PaymentHandle } from '../pay/orders';
 import { fireEvent } from '../push/events';
 import { randomAlnum } from '../state/ids';
 import { isWechatQrUrl, type QrTicket } from '../state/qr-tickets';
@@ -36,7 +39,7 @@ const FETCH_TIMEOUT_MS = 10_000;
 const USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50 NetType/WIFI Language/zh_CN (WeChat sandbox)';
 
-type Pending = { kind: 'authorize'; request: AuthorizeRequest } | { kind: 'follow'; ticket: QrTicket };
+type Pending = { kind: 'authorize'; request: AuthorizeRequest } | { kind: 'follow'; ticket: QrTicket } | { kind: 'pay'; handle: PaymentHandle };
 
 interface Session {
   id: string;
@@ -75,6 +78,8 @@ export class PhoneService {
     });
 
     if (isWechatQrUrl(url)) return this.scanAccountQr(id, user.id, url, jar);
+    const payment = this.ctx.pay.paymentOf(url);
+    if (payment || url.startsWith('weixin://')) return this.scanPayment(id, user.id, url, payment, jar);
     const landing = await this.browse(user.id, url, jar);
     if (landing.kind === 'consent') this.remember({ id, userId: user.id, jar, pending: { kind: 'authorize', request: landing.request } });
     return result(landing);
@@ -84,6 +89,11 @@ export class PhoneService {
     const session = this.sessions.get(sessionId);
     if (!session || session.expiresAt <= this.ctx.clock.now()) throw new SandboxError('NOT_FOUND', '没有这个扫码会话（已处理或已过期），请重新扫码');
     this.sessions.delete(sessionId);
+
+    if (session.pending.kind === 'pay') {
+      const outcome = finishPaymentStep(this.ctx.pay, session.pending.handle.order, session.userId, allow);
+      return { step: outcome.ok ? 'done' : 'error', landedUrl: null, status: null, pageText: outcome.text };
+    }
 
     if (session.pending.kind === 'follow') {
       const ticket = session.pending.ticket;
@@ -119,6 +129,17 @@ export class PhoneService {
     }
     this.remember({ id, userId, jar, pending: { kind: 'follow', ticket } });
     return { sessionId: id, step: 'consent', consent: 'follow', appName: app.name, scope: null, landedUrl: null, status: null, pageText: null };
+  }
+
+  /** A WeChat Pay code_url or h5_url: the payment step, or why it cannot be paid. */
+  private scanPayment(id: string, userId: string, url: string, handle: PaymentHandle | null, jar: CookieJar): ScanResult {
+    const none = { consent: null, appName: null, scope: null, landedUrl: url, status: null } as const;
+    if (!handle) return { sessionId: id, step: 'error', ...none, pageText: '无法识别的支付二维码（不是本沙箱生成的 code_url）' };
+    const kind = url.startsWith('weixin://') ? 'native' : 'h5';
+    const step = openPaymentStep(this.ctx.pay, handle, kind, this.ctx.clock.now() + SESSION_TTL_MS);
+    if ('error' in step) return { sessionId: id, step: 'error', ...none, pageText: step.error };
+    this.remember({ id, userId, jar, pending: { kind: 'pay', handle } });
+    return { sessionId: id, step: 'consent', consent: 'pay', appName: step.merchantName, scope: null, landedUrl: null, status: null, pageText: null, payment: step };
   }
 
   /** Follow (or SCAN) through a ticket; pushed when the account has push settings, else only the follow state moves. */

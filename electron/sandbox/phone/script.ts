@@ -14,6 +14,7 @@ export const PHONE_SCRIPT = String.raw`'use strict';
   var $ = function (id) { return document.getElementById(id); };
   var users = [];
   var sessionId = null;
+  var consentKind = null;
 
   function api(path, body) {
     return fetch('/phone/api/' + path, {
@@ -48,9 +49,19 @@ export const PHONE_SCRIPT = String.raw`'use strict';
 
   function showScan(data) {
     sessionId = data.sessionId;
+    consentKind = data.consent;
     if (data.step === 'consent') {
       $('result').hidden = true;
       $('consent').hidden = false;
+      $('consent-amount').hidden = data.consent !== 'pay';
+      $('deny').textContent = data.consent === 'pay' ? '取消' : '拒绝';
+      if (data.consent === 'pay') {
+        $('consent-title').textContent = '付款给「' + data.appName + '」';
+        $('consent-amount').textContent = data.payment.amountText;
+        $('consent-scope').textContent = '商品：' + data.payment.description;
+        $('allow').textContent = '确认支付';
+        return;
+      }
       $('consent-title').textContent = data.consent === 'follow' ? '关注公众号「' + data.appName + '」？' : '「' + data.appName + '」申请获得以下权限';
       $('consent-scope').textContent = data.consent === 'follow' ? '关注后可以接收该公众号的消息。' : (SCOPES[data.scope] || data.scope || '');
       $('allow').textContent = data.consent === 'follow' ? '关注' : '允许';
@@ -86,7 +97,8 @@ export const PHONE_SCRIPT = String.raw`'use strict';
     $('allow').disabled = $('deny').disabled = true;
     api('decide', { sessionId: sessionId, allow: allow }).then(function (data) {
       sessionId = null;
-      showResult(allow ? (data.step === 'done' ? '已确认' : '出错了') : '已拒绝', data);
+      var paying = consentKind === 'pay';
+      showResult(allow ? (data.step === 'done' ? (paying ? '支付成功' : '已确认') : '出错了') : (paying ? '已取消' : '已拒绝'), data);
     }).catch(function (e) { say(e.message); }).then(function () { $('allow').disabled = $('deny').disabled = false; });
   }
 

@@ -25,4 +25,5 @@ select, input[type=url] { width: 100%; padding: 8px 10px; border: 1px solid #d0d
 .button:disabled { opacity: .6; cursor: default; }
 .actions { display: flex; gap: 12px; }
 .message { color: #d4380d; min-height: 1.6em; }
+.amount { font-size: 32px; font-weight: 600; text-align: center; margin: 8px 0; }
 `;

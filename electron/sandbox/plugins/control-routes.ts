@@ -8,6 +8,7 @@ import { SANDBOX_CONTROL_HEADER, sandboxControl as control } from '../../../shar
 import { avatarUrlOf, type SandboxContext } from '../context';
 import { SandboxError, toSandboxError } from '../errors';
 import { fireEvent } from '../push/events';
+import { addPayControlRoutes } from './pay-control-routes';
 import { parseWith } from './validate';
 
 /** A QR image as base64 can be several megabytes. */
@@ -45,7 +46,10 @@ export async function controlRoutes(app: FastifyInstance, ctx: SandboxContext): 
 
   app.post(control['clock.advance'].path, async (request) => {
     const { seconds } = parseWith(control['clock.advance'].body, request.body);
-    return { now: new Date(ctx.clock.advance(seconds)).toISOString() };
+    const now = ctx.clock.advance(seconds);
+    // Refunds whose processing time has now passed settle (and notify) without waiting for a query.
+    ctx.pay.refunds.tick();
+    return { now: new Date(now).toISOString() };
   });
 
   app.post(control['tokens.invalidate'].path, async (request) => {
@@ -70,4 +74,6 @@ export async function controlRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const { sessionId, allow } = parseWith(control['phone.decide'].body, request.body);
     return ctx.phone.decide(sessionId, allow);
   });
+
+  addPayControlRoutes(app, ctx);
 }
