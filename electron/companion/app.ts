@@ -1,6 +1,6 @@
 /**
  * The companion server as a Fastify app, plugins loaded in order — infrastructure (database, secrets, validation,
- * errors) → auth → services → routes — after fastify/demo's app.ts. `buildCompanion` is what tests call (then
+ * errors) → services → pay → auth → routes — after fastify/demo's app.ts. `buildCompanion` is what tests call (then
  * `inject`, or `listen` for real loopback); `startCompanion` also listens and learns its own URL.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -8,10 +8,12 @@ import type { CompanionConfig } from './config';
 import { createLogger } from './log';
 import { auth } from './plugins/auth';
 import { infrastructure } from './plugins/infrastructure';
+import { pay } from './plugins/pay';
 import { services } from './plugins/services';
 import type { CompanionDeps } from './plugins/types';
 import { apiRoutes } from './routes/api';
 import { oauthRoutes } from './routes/oauth';
+import { payNotifyRoutes } from './routes/pay-notify';
 import { wechatEventRoutes } from './routes/wechat-events';
 
 export type { CompanionDeps } from './plugins/types';
@@ -33,10 +35,12 @@ export async function buildCompanion(config: CompanionConfig, deps: CompanionDep
   const opts = { config, deps };
   await app.register(infrastructure, opts);
   await app.register(services, opts);
+  await app.register(pay, opts);
   await app.register(auth, opts);
   await app.register(apiRoutes, opts);
   await app.register(oauthRoutes, opts);
   await app.register(wechatEventRoutes, opts);
+  await app.register(payNotifyRoutes, opts);
   await app.ready();
   return app;
 }

@@ -21,6 +21,17 @@
  * | wechat.websiteApp.appId                | WEBSITE_APP_ID               |                               |
  * | wechat.websiteApp.appSecret            | WEBSITE_APP_SECRET           | secret, `env:` allowed        |
  * | wechat.baseUrls.api / open / mp        | API_BASE_URL / OPEN_BASE_URL / MP_BASE_URL | WeChat's real hosts |
+ * | wechat.baseUrls.pay                    | PAY_BASE_URL                 | https://api.mch.weixin.qq.com |
+ * | wechat.pay.appId                       | PAY_APP_ID                   | the official account's appId  |
+ * | wechat.pay.mchId                       | PAY_MCH_ID                   |                               |
+ * | wechat.pay.merchantSerialNo            | PAY_MERCHANT_SERIAL_NO       |                               |
+ * | wechat.pay.merchantPrivateKeyFile      | PAY_MERCHANT_PRIVATE_KEY_FILE | PEM path; secret, `env:` (PEM) allowed |
+ * | wechat.pay.apiV3Key                    | PAY_API_V3_KEY               | secret (32 bytes), `env:` allowed |
+ * | wechat.pay.verifyMode                  | PAY_VERIFY_MODE              | platformCertificates / publicKey |
+ * | wechat.pay.publicKeyId                 | PAY_PUBLIC_KEY_ID            | PUB_KEY_ID_…                  |
+ * | wechat.pay.publicKeyFile               | PAY_PUBLIC_KEY_FILE          | PEM path; `env:` (PEM) allowed |
+ * | wechat.pay.notifyUrl                   | PAY_NOTIFY_URL               | <publicBaseUrl>/wechat/pay/notify (HTTPS) |
+ * | wechat.pay.reconcileIntervalSeconds    | PAY_RECONCILE_INTERVAL_SECONDS | 300 (0 = only at start)     |
  *
  * WeChat secrets left out of the config can be set later through the API (`secrets.put`, stored encrypted); a secret
  * that the config sets is managed by the config, and the API refuses to change it.
@@ -28,6 +39,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EMPTY_PAY_CONFIG, PAY_HOST, payFileSchema, resolvePayConfig, type PayConfig } from './config-pay';
 
 export const ENV_PREFIX = 'CREATOR_STUDIO_COMPANION_';
 /** The master key for secrets at rest (base64 of 32 bytes), when no key file is configured. */
@@ -38,6 +50,7 @@ export const WECHAT_HOSTS = {
   api: 'https://api.weixin.qq.com',
   open: 'https://open.weixin.qq.com',
   mp: 'https://mp.weixin.qq.com',
+  pay: PAY_HOST,
 } as const;
 
 export const MESSAGE_MODES = ['plain', 'compatible', 'safe'] as const;
@@ -64,6 +77,17 @@ export const ENV_SETTINGS: readonly { key: string; env: string; kind: Kind; secr
   { key: 'wechat.baseUrls.api', env: 'API_BASE_URL', kind: 'string' },
   { key: 'wechat.baseUrls.open', env: 'OPEN_BASE_URL', kind: 'string' },
   { key: 'wechat.baseUrls.mp', env: 'MP_BASE_URL', kind: 'string' },
+  { key: 'wechat.baseUrls.pay', env: 'PAY_BASE_URL', kind: 'string' },
+  { key: 'wechat.pay.appId', env: 'PAY_APP_ID', kind: 'string' },
+  { key: 'wechat.pay.mchId', env: 'PAY_MCH_ID', kind: 'string' },
+  { key: 'wechat.pay.merchantSerialNo', env: 'PAY_MERCHANT_SERIAL_NO', kind: 'string' },
+  { key: 'wechat.pay.merchantPrivateKeyFile', env: 'PAY_MERCHANT_PRIVATE_KEY_FILE', kind: 'string', secret: true },
+  { key: 'wechat.pay.apiV3Key', env: 'PAY_API_V3_KEY', kind: 'string', secret: true },
+  { key: 'wechat.pay.verifyMode', env: 'PAY_VERIFY_MODE', kind: 'string' },
+  { key: 'wechat.pay.publicKeyId', env: 'PAY_PUBLIC_KEY_ID', kind: 'string' },
+  { key: 'wechat.pay.publicKeyFile', env: 'PAY_PUBLIC_KEY_FILE', kind: 'string', secret: true },
+  { key: 'wechat.pay.notifyUrl', env: 'PAY_NOTIFY_URL', kind: 'string' },
+  { key: 'wechat.pay.reconcileIntervalSeconds', env: 'PAY_RECONCILE_INTERVAL_SECONDS', kind: 'int' },
 ];
 
 const SECRET_KEYS = new Set(ENV_SETTINGS.filter((s) => s.secret).map((s) => s.key));
@@ -100,10 +124,21 @@ const fileSchema = z.strictObject({
         .default({ messageMode: 'safe' }),
       websiteApp: z.strictObject({ appId: appId.optional(), appSecret: appSecret.optional() }).default({}),
       baseUrls: z
-        .strictObject({ api: httpUrl.default(WECHAT_HOSTS.api), open: httpUrl.default(WECHAT_HOSTS.open), mp: httpUrl.default(WECHAT_HOSTS.mp) })
+        .strictObject({
+          api: httpUrl.default(WECHAT_HOSTS.api),
+          open: httpUrl.default(WECHAT_HOSTS.open),
+          mp: httpUrl.default(WECHAT_HOSTS.mp),
+          pay: httpUrl.default(WECHAT_HOSTS.pay),
+        })
         .default(WECHAT_HOSTS),
+      pay: payFileSchema.default({ reconcileIntervalSeconds: EMPTY_PAY_CONFIG.reconcileIntervalSeconds }),
     })
-    .default({ officialAccount: { messageMode: 'safe' }, websiteApp: {}, baseUrls: WECHAT_HOSTS }),
+    .default({
+      officialAccount: { messageMode: 'safe' },
+      websiteApp: {},
+      baseUrls: WECHAT_HOSTS,
+      pay: { reconcileIntervalSeconds: EMPTY_PAY_CONFIG.reconcileIntervalSeconds },
+    }),
 });
 
 export interface CompanionConfig {
@@ -128,7 +163,9 @@ export interface CompanionConfig {
     };
     websiteApp: { appId: string | null; appSecret: string | null };
     /** Where each WeChat host is; all of them point at the sandbox when `sandbox` is true. */
-    baseUrls: { api: string; open: string; mp: string };
+    baseUrls: { api: string; open: string; mp: string; pay: string };
+    /** WeChat Pay (config-pay.ts); secrets in it are held in memory only. */
+    pay: PayConfig;
   };
 }
 
@@ -224,7 +261,11 @@ export function parseConfig(
   for (const key of ENV_SETTINGS.filter((s) => !s.secret).map((s) => s.key)) {
     const value = getPath(raw, key);
     if (typeof value === 'string' && value.startsWith('env:')) {
-      problems.push({ key, source: sourceOf.get(key) ?? fileLabel, message: '`env:` references are allowed for secrets only (appSecret, token, encodingAesKey)' });
+      problems.push({
+        key,
+        source: sourceOf.get(key) ?? fileLabel,
+        message: '`env:` references are allowed for secrets only (appSecret, token, encodingAesKey, apiV3Key, key files)',
+      });
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -247,6 +288,8 @@ export function parseConfig(
   const oa = c.wechat.officialAccount;
   const web = c.wechat.websiteApp;
   const sandboxUrl = c.sandboxUrl ?? null;
+  const pay = resolvePayConfig(c.wechat.pay, { baseDir, sandbox: c.sandbox, publicBaseUrl: c.publicBaseUrl ?? null });
+  if (pay.problems.length > 0) throw new ConfigError(pay.problems.map((p) => ({ ...p, source: sourceOf.get(p.key) ?? fileLabel })));
   return {
     host: c.host,
     port: c.port,
@@ -265,7 +308,8 @@ export function parseConfig(
         messageMode: oa.messageMode,
       },
       websiteApp: { appId: web.appId ?? null, appSecret: web.appSecret ?? null },
-      baseUrls: c.sandbox && sandboxUrl ? { api: sandboxUrl, open: sandboxUrl, mp: sandboxUrl } : c.wechat.baseUrls,
+      baseUrls: c.sandbox && sandboxUrl ? { api: sandboxUrl, open: sandboxUrl, mp: sandboxUrl, pay: sandboxUrl } : c.wechat.baseUrls,
+      pay: pay.pay,
     },
   };
 }

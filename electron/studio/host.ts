@@ -77,6 +77,15 @@ const WITHOUT_WORKSPACE = new Set<MethodName>([
   'wechatEvents.list',
   'audit.list',
   'audit.exportCsv',
+  'pay.settings',
+  'pay.updateSettings',
+  'pay.test',
+  'orders.list',
+  'orders.get',
+  'orders.query',
+  'orders.close',
+  'orders.refund',
+  'orders.exportCsv',
 ]);
 
 export interface StudioHost {
@@ -244,6 +253,28 @@ export function createStudioHost(options: HostOptions): StudioHost {
     'team.updateSettings': (body) => requireLink().call('settings.update', { body }),
     'wechatEvents.list': (query) => requireLink().call('events.list', { query }),
     'audit.list': (query) => requireLink().call('audit.list', { query }),
+    'pay.settings': () => requireLink().call('pay.settings'),
+    'pay.updateSettings': (body) => requireLink().call('pay.updateSettings', { body }),
+    'pay.test': () => requireLink().call('pay.test'),
+    'orders.list': (query) => requireLink().call('orders.list', { query }),
+    'orders.get': ({ outTradeNo }) => requireLink().call('orders.get', { params: { outTradeNo } }),
+    'orders.create': ({ courseId }) => {
+      const course = requireWorkspace().courses.get(courseId);
+      if (course.priceFen < 1) {
+        throw new StudioError('INVALID_INPUT', 'A free course cannot be ordered', { fields: [{ path: 'courseId', code: 'order.freeCourse' }] });
+      }
+      return requireLink().call('orders.create', {
+        body: { kind: 'native', items: [{ courseId: course.id, title: course.title, priceFen: course.priceFen }] },
+      });
+    },
+    'orders.query': ({ outTradeNo }) => requireLink().call('orders.query', { params: { outTradeNo } }),
+    'orders.close': ({ outTradeNo }) => requireLink().call('orders.close', { params: { outTradeNo } }),
+    'orders.refund': ({ outTradeNo, amountFen, reason }) =>
+      requireLink().call('refunds.create', { params: { outTradeNo }, body: { ...(amountFen ? { amountFen } : {}), ...(reason ? { reason } : {}) } }),
+    'orders.exportCsv': async (query) => {
+      const csv = await requireLink().call('orders.csv', { query });
+      return { fileName: `订单-${now().toISOString().slice(0, 10)}.csv`, csv: csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}` };
+    },
     'audit.exportCsv': async () => {
       const csv = await requireLink().call('audit.csv');
       // Decoding the HTTP body drops the BOM the companion sends; Excel needs it to read the Chinese right.

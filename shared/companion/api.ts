@@ -7,6 +7,22 @@
  * `{ error: { code, message, details? } }`, code from COMPANION_ERROR_CODES.
  */
 import { z } from 'zod';
+import {
+  PAY_VERIFY_MODES,
+  courseIdSchema,
+  courseRevenueSchema,
+  createOrderSchema,
+  enrolmentSchema,
+  orderDetailSchema,
+  orderFilterFields,
+  orderPaymentSchema,
+  orderSchema,
+  payPlatformCertificateSchema,
+  paySettingsSchema,
+  refundSchema,
+} from './pay';
+
+export * from './pay';
 
 export const ROLES = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -257,6 +273,117 @@ export const companionRoutes = {
       websiteApp: z.object({ appSecret: z.string().min(16).max(64) }).optional(),
     }),
     response: z.object({ updated: z.array(z.string()) }),
+  },
+  /** WeChat Pay settings: configured flags and non-secret values only. */
+  'pay.settings': { method: 'GET', path: '/api/pay/settings', role: 'viewer', response: paySettingsSchema },
+  /**
+   * Changes WeChat Pay settings. Secrets are write-only (sealed at rest, never returned): the merchant API private key
+   * (PEM), the APIv3 key (exactly 32 characters) and the WeChat Pay public key (PEM, with its `PUB_KEY_ID_…`).
+   * A setting the config file fixes answers CONFLICT.
+   */
+  'pay.updateSettings': {
+    method: 'PUT',
+    path: '/api/pay/settings',
+    role: 'owner',
+    body: z
+      .object({
+        mchId: z.string().regex(/^\d{8,12}$/, 'the 商户号 is 8–12 digits'),
+        merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'the certificate serial is hexadecimal'),
+        verifyMode: z.enum(PAY_VERIFY_MODES),
+        publicKeyId: z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z_]{1,64}$/, 'must look like PUB_KEY_ID_0112…'),
+        appId: z.string().regex(/^wx[0-9a-f]{16}$/),
+        merchantPrivateKeyPem: z.string().min(100).max(10_000),
+        /** 32 ASCII characters (the APIv3 密钥 the merchant set); AES-256-GCM needs exactly 32 bytes. */
+        apiV3Key: z.string().regex(/^[\x21-\x7e]{32}$/, 'must be exactly 32 characters (letters and digits)'),
+        publicKeyPem: z.string().min(100).max(10_000),
+      })
+      .partial(),
+    response: z.object({ updated: z.array(z.string()), settings: paySettingsSchema }),
+  },
+  /**
+   * Makes one signed call (GET /v3/certificates in platformCertificates mode — which also refreshes them — or a query
+   * of an order that does not exist in publicKey mode) and verifies the answer's signature. `ok` is false with
+   * WeChat's code and a message when anything fails; nothing is retried.
+   */
+  'pay.test': {
+    method: 'POST',
+    path: '/api/pay/test',
+    role: 'owner',
+    response: z.object({
+      ok: z.boolean(),
+      verifyMode: z.enum(PAY_VERIFY_MODES),
+      /** e.g. `GET /v3/certificates`. */
+      call: z.string(),
+      httpStatus: z.number().int().nullable(),
+      /** The `Wechatpay-Serial` whose signature was verified. */
+      verifiedSerial: z.string().nullable(),
+      /** WeChat Pay's error code (SIGN_ERROR …), or ours (`SIGNATURE_INVALID`, `UNKNOWN_SERIAL`, `UNREACHABLE`). */
+      code: z.string().nullable(),
+      message: z.string(),
+      platformCertificates: z.array(payPlatformCertificateSchema),
+    }),
+  },
+  /** Creates an order at WeChat Pay; the answer carries what the buyer needs to pay (QR, JSAPI bundle or H5 URL). */
+  'orders.create': {
+    method: 'POST',
+    path: '/api/orders',
+    role: 'editor',
+    body: createOrderSchema,
+    response: z.object({ order: orderSchema, payment: orderPaymentSchema }),
+  },
+  'orders.list': {
+    method: 'GET',
+    path: '/api/orders',
+    role: 'viewer',
+    query: z.object({ ...orderFilterFields, ...page }),
+    response: z.object({
+      items: z.array(orderSchema),
+      total: z.number().int(),
+      /** Per course, over every order matching the filters (not just this page). */
+      revenue: z.array(courseRevenueSchema),
+    }),
+  },
+  /** The same rows as CSV (UTF-8 with BOM), amounts in yuan. */
+  'orders.csv': { method: 'GET', path: '/api/orders.csv', role: 'viewer', query: z.object(orderFilterFields), response: z.string() },
+  'orders.get': {
+    method: 'GET',
+    path: '/api/orders/:outTradeNo',
+    role: 'viewer',
+    params: z.object({ outTradeNo: z.string() }),
+    response: orderDetailSchema,
+  },
+  /** Asks WeChat Pay for the order's state now and records any change. */
+  'orders.query': {
+    method: 'POST',
+    path: '/api/orders/:outTradeNo/query',
+    role: 'editor',
+    params: z.object({ outTradeNo: z.string() }),
+    response: orderDetailSchema,
+  },
+  /** Closes an unpaid order at WeChat Pay (CONFLICT when it is already paid). */
+  'orders.close': {
+    method: 'POST',
+    path: '/api/orders/:outTradeNo/close',
+    role: 'editor',
+    params: z.object({ outTradeNo: z.string() }),
+    response: orderDetailSchema,
+  },
+  /** Refunds a paid order in full (amountFen omitted) or in part; the total of refunds never exceeds what was paid. */
+  'refunds.create': {
+    method: 'POST',
+    path: '/api/orders/:outTradeNo/refunds',
+    role: 'owner',
+    params: z.object({ outTradeNo: z.string() }),
+    body: z.object({ amountFen: z.number().int().min(1).optional(), reason: z.string().max(80).optional() }),
+    response: z.object({ refund: refundSchema, order: orderDetailSchema }),
+  },
+  /** Who may access which course because they paid for it (revoked by a full refund). */
+  'enrolments.list': {
+    method: 'GET',
+    path: '/api/enrolments',
+    role: 'viewer',
+    query: z.object({ courseId: courseIdSchema.optional(), ...page }),
+    response: z.object({ items: z.array(enrolmentSchema), total: z.number().int() }),
   },
 } as const satisfies Record<string, RouteDef>;
 

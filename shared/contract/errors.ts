@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'WECHAT_ERROR',
+  /** Something the call needs is not set up yet (e.g. WeChat Pay on the companion). */
+  'NOT_CONFIGURED',
+  'RATE_LIMITED',
+  'EXPIRED',
   'WORKSPACE_UNAVAILABLE',
   'UNKNOWN_METHOD',
   'INTERNAL',

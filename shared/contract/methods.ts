@@ -13,9 +13,11 @@ import {
   checkTitle,
 } from '../domain/course';
 import {
+  ORDER_STATES,
   ROLES,
   auditEntrySchema,
   bindingSessionSchema,
+  companionRoutes,
   companionSettingsSchema,
   memberSchema,
   wechatEventSchema,
@@ -225,6 +227,43 @@ export const methods = {
     output: z.object({ items: z.array(wechatEventSchema), total: z.number().int() }),
   },
   'audit.list': { input: z.object(pageInput), output: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }) },
+  /** WeChat Pay as the companion has it set up (never a secret: only whether each is set). */
+  'pay.settings': { input: z.object({}), output: companionRoutes['pay.settings'].response },
+  /** Secrets travel one way only: the creator types or picks them, the host hands them to the companion. */
+  'pay.updateSettings': { input: companionRoutes['pay.updateSettings'].body, output: companionRoutes['pay.updateSettings'].response },
+  /** One signed call to WeChat Pay whose answer's signature is verified. */
+  'pay.test': { input: z.object({}), output: companionRoutes['pay.test'].response },
+  'orders.list': {
+    input: z.object({
+      courseId: z.string().max(64).optional(),
+      state: z.enum(ORDER_STATES).optional(),
+      from: z.string().max(40).optional(),
+      to: z.string().max(40).optional(),
+      ...pageInput,
+    }),
+    output: companionRoutes['orders.list'].response,
+  },
+  'orders.get': { input: z.object({ outTradeNo: z.string().max(64) }), output: companionRoutes['orders.get'].response },
+  /**
+   * A Native order for one of this workspace's courses at its current price — for a live sale or, in sandbox mode, a
+   * test purchase the simulated phone can pay.
+   */
+  'orders.create': { input: z.object({ courseId: z.string().max(64) }), output: companionRoutes['orders.create'].response },
+  'orders.query': { input: z.object({ outTradeNo: z.string().max(64) }), output: companionRoutes['orders.query'].response },
+  'orders.close': { input: z.object({ outTradeNo: z.string().max(64) }), output: companionRoutes['orders.close'].response },
+  /** A full refund (amountFen omitted) or a partial one. */
+  'orders.refund': {
+    input: z.object({
+      outTradeNo: z.string().max(64),
+      amountFen: z.number().int().min(1, 'refund.amountInvalid').optional(),
+      reason: z.string().max(80).optional(),
+    }),
+    output: companionRoutes['refunds.create'].response,
+  },
+  'orders.exportCsv': {
+    input: z.object({ courseId: z.string().max(64).optional(), state: z.enum(ORDER_STATES).optional() }),
+    output: z.object({ fileName: z.string(), csv: z.string() }),
+  },
   /** The audit log as CSV text (UTF-8 with BOM) for the renderer to save. */
   'audit.exportCsv': { input: z.object({}), output: z.object({ fileName: z.string(), csv: z.string() }) },
 } as const;

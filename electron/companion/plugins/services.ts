@@ -67,7 +67,8 @@ export const services = plugin('companion-services', async (app: FastifyInstance
     crypto = { appId: oa.appId, token, mode: oa.messageMode, crypt };
     return crypto;
   };
-  secrets.onChange(() => {
+  secrets.onChange((names) => {
+    if (names.every((n) => n.startsWith('pay.'))) return;
     crypto = null;
     // A new AppSecret invalidates nothing at WeChat's end by itself, but a token fetched with the old one is suspect.
     wechat.tokens.reset();

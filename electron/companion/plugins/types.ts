@@ -17,6 +17,16 @@ import type { SettingsService } from '../services/settings';
 import type { Authenticated, TeamService } from '../services/team';
 import type { WechatClient, WechatClientOptions } from '../wechat/client';
 import type { WXBizMsgCrypt } from '../wechat/msg-crypt';
+import type { ConnectionTestResult } from '../services/pay/connection-test';
+import type { Ledger } from '../services/pay/ledger';
+import type { NotificationService } from '../services/pay/notifications';
+import type { OrderQueries } from '../services/pay/order-queries';
+import type { OrderService } from '../services/pay/orders';
+import type { Reconciler } from '../services/pay/reconcile';
+import type { RefundService } from '../services/pay/refunds';
+import type { PaySettingsService } from '../services/pay/settings';
+import type { PlatformCertificates } from '../wechat/pay/certificates';
+import type { PayClient, PayClientOptions } from '../wechat/pay/client';
 
 export interface CompanionDeps {
   /** The 32-byte key that seals the secrets at rest. */
@@ -24,11 +34,18 @@ export interface CompanionDeps {
   /** The embedded studio's one-time code (from stdin): pairs the first owner's desktop. */
   bootstrapPairingCode?: string | null;
   now?: () => Date;
+  /**
+   * Real time in ms for WeChat Pay signature timestamps and replay windows (default Date.now). Tests that move `now`
+   * along the sandbox's virtual clock keep this real — as the sandbox does for its own signatures.
+   */
+  wallNow?: () => number;
   /** A logger to use, or a stream for the companion's own (tests capture lines this way). */
   logger?: Logger;
   logStream?: DestinationStream;
   /** WeChat client tuning (tests shorten backoff, lower rate limits). */
   wechat?: Partial<Pick<WechatClientOptions, 'retry' | 'rateLimits' | 'timeoutMs' | 'sleep' | 'random' | 'stableToken'>>;
+  /** WeChat Pay client tuning (tests shorten backoff); `reconcileOnStart: false` leaves reconciliation to explicit runs. */
+  pay?: Partial<Pick<PayClientOptions, 'retry' | 'timeoutMs' | 'sleep' | 'random'>> & { reconcileOnStart?: boolean };
   /** Check every answer against the route table's response schema (tests turn this on). */
   checkResponses?: boolean;
 }
@@ -62,11 +79,26 @@ export interface CompanionServices {
   eventCrypto: () => EventCrypto;
 }
 
+/** WeChat Pay (plugins/pay.ts). */
+export interface PayServices {
+  settings: PaySettingsService;
+  client: PayClient;
+  certificates: PlatformCertificates;
+  ledger: Ledger;
+  queries: OrderQueries;
+  orders: OrderService;
+  refunds: RefundService;
+  notifications: NotificationService;
+  reconciler: Reconciler;
+  test: (memberId: string | null) => Promise<ConnectionTestResult>;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database.Database;
     secrets: SecretsService;
     companion: CompanionServices;
+    pay: PayServices;
   }
   interface FastifyRequest {
     /** The paired device and its member, on routes that need a role. */

@@ -71,6 +71,25 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
       call.reply.log.info({ updated }, 'secrets updated');
       return { updated };
     },
+    'pay.settings': () => app.pay.settings.get(),
+    'pay.updateSettings': (call) => {
+      const result = app.pay.settings.update(call.body, who(call).member.id);
+      call.reply.log.info({ updated: result.updated }, 'pay settings updated');
+      return result;
+    },
+    'pay.test': (call) => app.pay.test(who(call).member.id),
+    'orders.create': (call) => app.pay.orders.create(call.body, who(call).member.id),
+    'orders.list': ({ query }) => app.pay.queries.list(query, query.limit, query.offset),
+    'orders.csv': ({ query, reply }) => {
+      reply.header('Content-Type', 'text/csv; charset=utf-8');
+      reply.header('Content-Disposition', 'attachment; filename="orders.csv"');
+      return app.pay.queries.csv(query);
+    },
+    'orders.get': ({ params }) => app.pay.queries.detail(params.outTradeNo),
+    'orders.query': (call) => app.pay.orders.query(call.params.outTradeNo, who(call).member.id),
+    'orders.close': (call) => app.pay.orders.close(call.params.outTradeNo, who(call).member.id),
+    'refunds.create': (call) => app.pay.refunds.create(call.params.outTradeNo, call.body, who(call).member.id),
+    'enrolments.list': ({ query }) => app.pay.queries.enrolments(query.courseId, query.limit, query.offset),
   };
 
   for (const name of Object.keys(companionRoutes) as CompanionRouteName[]) {

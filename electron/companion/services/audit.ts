@@ -21,6 +21,8 @@ const HIDDEN = new Set([
   'ticket',
   'encodingaeskey',
   'session_key',
+  // WeChat Pay: the buyer's IP (H5 scene_info) is personal data.
+  'payer_client_ip',
 ]);
 const MASKED = new Set(['openid', 'unionid', 'touser', 'openid_list']);
 

@@ -9,7 +9,16 @@ import type { CompanionConfig } from '../config';
 import { CompanionError } from '../errors';
 import { SecretBox, type Sealed } from './secret-box';
 
-export const SECRET_NAMES = ['officialAccount.appSecret', 'officialAccount.token', 'officialAccount.encodingAesKey', 'websiteApp.appSecret'] as const;
+export const SECRET_NAMES = [
+  'officialAccount.appSecret',
+  'officialAccount.token',
+  'officialAccount.encodingAesKey',
+  'websiteApp.appSecret',
+  // WeChat Pay: the merchant API private key (PEM), the APIv3 key, the WeChat Pay public key (PEM).
+  'pay.merchantPrivateKey',
+  'pay.apiV3Key',
+  'pay.publicKey',
+] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 const KEY_CHECK = '__key_check__';
@@ -19,7 +28,11 @@ const KEY_CHECK_PLAINTEXT = 'creator-studio companion master key check v1';
 export function secretsFromConfig(config: CompanionConfig): Partial<Record<SecretName, string>> {
   const oa = config.wechat.officialAccount;
   const web = config.wechat.websiteApp;
+  const pay = config.wechat.pay;
   return {
+    ...(pay.merchantPrivateKeyPem ? { 'pay.merchantPrivateKey': pay.merchantPrivateKeyPem } : {}),
+    ...(pay.apiV3Key ? { 'pay.apiV3Key': pay.apiV3Key } : {}),
+    ...(pay.publicKeyPem ? { 'pay.publicKey': pay.publicKeyPem } : {}),
     ...(oa.appSecret ? { 'officialAccount.appSecret': oa.appSecret } : {}),
     ...(oa.token ? { 'officialAccount.token': oa.token } : {}),
     ...(oa.encodingAesKey ? { 'officialAccount.encodingAesKey': oa.encodingAesKey } : {}),
@@ -41,7 +54,7 @@ export class SecretsService {
   private readonly box: SecretBox;
   private readonly fromConfig: Partial<Record<SecretName, string>>;
   private readonly cache = new Map<SecretName, string | null>();
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((names: SecretName[]) => void)[] = [];
 
   /** Throws MasterKeyMismatchError when `masterKey` is not the key this database's secrets were sealed with. */
   constructor(
@@ -119,12 +132,12 @@ export class SecretsService {
       for (const name of names) this.writeRow(name, values[name]!, memberId);
     })();
     for (const name of names) this.cache.set(name, values[name]!);
-    if (names.length > 0) for (const listener of this.listeners) listener();
+    if (names.length > 0) for (const listener of this.listeners) listener(names);
     return names;
   }
 
-  /** Called after any secret changes (the WeChat client drops cached tokens, the event crypto is rebuilt). */
-  onChange(listener: () => void): void {
+  /** Called with the names after secrets change (the WeChat client drops cached tokens, the event crypto is rebuilt). */
+  onChange(listener: (names: SecretName[]) => void): void {
     this.listeners.push(listener);
   }
 

@@ -25,6 +25,9 @@ const TO_STUDIO_CODE: Record<string, ErrorCode> = {
   CONFLICT: 'CONFLICT',
   WECHAT_ERROR: 'WECHAT_ERROR',
   WECHAT_UNREACHABLE: 'OFFLINE',
+  NOT_CONFIGURED: 'NOT_CONFIGURED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  EXPIRED: 'EXPIRED',
 };
 
 export async function companionRequest<N extends CompanionRouteName>(

@@ -4,7 +4,7 @@
  * everything at once. Secrets (the companion's master key, this device's token, WeChat credentials) live only in the
  * sealed secret box and in the companion's encrypted store: never in argv, env of the companion, logs or the renderer.
  */
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { CompanionRouteName } from '../../../shared/companion/api';
 import { StudioError } from '../../../shared/contract/index';
 import { SANDBOX_CONTROL_HEADER } from '../../../shared/wechat-sandbox/control';
+import { payPlatformSchema } from '../../../shared/wechat-sandbox/pay-control';
 import { ChildService, type CliLauncher, type ServiceState } from './child-service';
 import { companionRequest, type RequestParts, type RouteAnswer } from './companion-client';
 import { SecretBox, type Sealer } from './secret-box';
@@ -26,12 +27,18 @@ interface StudioSecrets extends Record<string, string> {
   oaToken: string;
   oaAesKey: string;
   webAppSecret: string;
+  /** The sandbox merchant's API private key (PKCS#8 PEM) and APIv3 key, for WeChat Pay in sandbox mode. */
+  payMerchantKeyPem: string;
+  payApiV3Key: string;
 }
 
 /** Non-secret facts about the embedded set-up, kept in `<dataDir>/companion-link.json`. */
 interface LinkState {
   oaAppId: string;
   webAppId: string;
+  /** The sandbox merchant (商户号) and its API certificate serial. */
+  payMchId: string;
+  paySerialNo: string;
   /** `remote`: a team's standalone companion at `remoteUrl`, paired with a code from its owner. */
   mode: 'embedded' | 'remote';
   remoteUrl: string | null;
@@ -58,6 +65,10 @@ export interface CompanionLinkOptions {
 }
 
 const wxAppId = () => `wx${randomBytes(8).toString('hex')}`;
+const mchId = () => `1${String(randomInt(0, 1e9)).padStart(9, '0')}`;
+const hexSerial = () => randomBytes(20).toString('hex').toUpperCase();
+const merchantKeyPem = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const secret = (bytes = 16) => randomBytes(bytes).toString('hex');
 /** An EncodingAESKey: 43 characters of base64 (32 bytes without the trailing '='). */
 const encodingAesKey = () => randomBytes(32).toString('base64').slice(0, 43);
@@ -124,14 +135,14 @@ export class CompanionLink {
       oaToken: stored.oaToken ?? secret(8),
       oaAesKey: stored.oaAesKey ?? encodingAesKey(),
       webAppSecret: stored.webAppSecret ?? secret(),
+      payMerchantKeyPem: stored.payMerchantKeyPem ?? merchantKeyPem(),
+      payApiV3Key: stored.payApiV3Key ?? randomBytes(24).toString('base64url').slice(0, 32),
     };
     if (Object.keys(secrets).some((k) => stored[k] !== secrets[k as keyof StudioSecrets])) this.box.write(secrets);
 
-    let state = this.readState();
-    if (!state) {
-      state = { oaAppId: wxAppId(), webAppId: wxAppId(), mode: 'embedded', remoteUrl: null };
-      this.writeState(state);
-    }
+    // Written back every time: a workspace set up before a field existed keeps what was generated for it now.
+    const state = this.readState() ?? { oaAppId: wxAppId(), webAppId: wxAppId(), payMchId: mchId(), paySerialNo: hexSerial(), mode: 'embedded', remoteUrl: null };
+    this.writeState(state);
     return { secrets, state };
   }
 
@@ -143,7 +154,15 @@ export class CompanionLink {
     try {
       const state = JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as Partial<LinkState>;
       return state.oaAppId && state.webAppId
-        ? { oaAppId: state.oaAppId, webAppId: state.webAppId, mode: state.mode === 'remote' ? 'remote' : 'embedded', remoteUrl: state.remoteUrl ?? null }
+        ? {
+            oaAppId: state.oaAppId,
+            webAppId: state.webAppId,
+            // Workspaces set up before WeChat Pay existed get a sandbox merchant now.
+            payMchId: state.payMchId ?? mchId(),
+            paySerialNo: state.paySerialNo ?? hexSerial(),
+            mode: state.mode === 'remote' ? 'remote' : 'embedded',
+            remoteUrl: state.remoteUrl ?? null,
+          }
         : null;
     } catch {
       return null;
@@ -325,6 +344,46 @@ export class CompanionLink {
       push: { url: `${this.companionUrl}/wechat/events`, token: secrets.oaToken, encodingAesKey: secrets.oaAesKey, mode: 'safe' },
     });
     await put({ appId: state.webAppId, appSecret: secrets.webAppSecret, kind: 'websiteApp', name: '创作者工作台（沙箱网站应用）' });
+    // WeChat Pay is set up apart: a failure there leaves pay "not configured" but the rest of the companion working.
+    await this.setUpSandboxPay(secrets, state).catch((error: unknown) =>
+      this.options.log(`[companion] WeChat Pay sandbox set-up failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  /**
+   * Registers this workspace's sandbox merchant with the sandbox (its public key, APIv3 key, the official account as
+   * its app) and gives the companion the merchant key and the sandbox's WeChat Pay public key. The sandbox makes new
+   * platform keys on every start, so this runs after each (re)start.
+   */
+  private async setUpSandboxPay(secrets: StudioSecrets, state: LinkState): Promise<void> {
+    const merchantPublicKeyPem = createPublicKey(secrets.payMerchantKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+    const res = await fetch(`${this.sandboxUrl}/__sandbox/pay/merchants`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [SANDBOX_CONTROL_HEADER]: secrets.sandboxControlToken },
+      body: JSON.stringify({
+        mchId: state.payMchId,
+        name: '创作者工作台（沙箱商户）',
+        certificateSerial: state.paySerialNo,
+        publicKeyPem: merchantPublicKeyPem,
+        apiV3Key: secrets.payApiV3Key,
+        appIds: [state.oaAppId],
+        verification: 'publicKey',
+      }),
+    });
+    if (!res.ok) throw new Error(`the sandbox refused the merchant (${res.status}): ${await res.text()}`);
+    const platform = payPlatformSchema.parse(await res.json());
+    await companionRequest(this.companionUrl!, secrets.deviceToken, 'pay.updateSettings', {
+      body: {
+        mchId: state.payMchId,
+        merchantSerialNo: state.paySerialNo,
+        verifyMode: 'publicKey',
+        publicKeyId: platform.publicKeyId,
+        publicKeyPem: platform.publicKeyPem,
+        appId: state.oaAppId,
+        merchantPrivateKeyPem: secrets.payMerchantKeyPem,
+        apiV3Key: secrets.payApiV3Key,
+      },
+    });
   }
 
   /** A companion API call as this device. */

@@ -5,13 +5,14 @@ import { ToastRegion } from '../components/Toast';
 import { CourseEditorRoute } from '../features/courses/CourseEditor';
 import { CourseList } from '../features/courses/CourseList';
 import { AuditPage } from '../features/audit/AuditPage';
+import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
 import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
 import type { Route } from './app-store';
 import { useApp } from './stores';
 
-const NAV = ['courses', 'team', 'events', 'audit'] as const;
+const NAV = ['courses', 'orders', 'team', 'events', 'audit'] as const;
 
 function RouteView({ route }: { route: Route }) {
   switch (route.name) {
@@ -19,6 +20,8 @@ function RouteView({ route }: { route: Route }) {
       return <CourseEditorRoute key={route.id} id={route.id} />;
     case 'team':
       return <TeamPage />;
+    case 'orders':
+      return <OrdersPage />;
     case 'events':
       return <EventsPage />;
     case 'audit':

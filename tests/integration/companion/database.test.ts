@@ -25,15 +25,57 @@ describe('companion database', () => {
         'audit_log',
         'binding_sessions',
         'devices',
+        'enrolments',
         'events',
         'invites',
         'members',
+        'pay_alerts',
+        'pay_notifications',
+        'pay_order_history',
+        'pay_order_items',
+        'pay_orders',
+        'pay_platform_certificates',
+        'pay_refunds',
         'scenes',
         'secrets',
         'settings',
         'wechat_identities',
       ]);
       for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('upgrades a version-1 database to the pay schema, keeping its rows', () => {
+    const dir = tempDir();
+    const v1 = openCompanionDatabase(dir, { migrations: COMPANION_MIGRATIONS.slice(0, 1) });
+    v1.db.prepare("INSERT INTO members (id, name, role, created_at) VALUES ('m1', '老板', 'owner', '2024-01-01T00:00:00Z')").run();
+    v1.db.close();
+    const upgraded = openCompanionDatabase(dir);
+    try {
+      expect(upgraded.upgradedFrom).toBe(1);
+      expect(upgraded.db.prepare('SELECT name FROM members').all()).toEqual([{ name: '老板' }]);
+      expect(upgraded.db.prepare('SELECT count(*) AS n FROM pay_orders').get()).toEqual({ n: 0 });
+    } finally {
+      upgraded.db.close();
+    }
+  });
+
+  it('keeps order history append-only: updates and deletes are refused by the database itself', () => {
+    const { db } = openCompanionDatabase(tempDir());
+    try {
+      db.prepare(
+        `INSERT INTO pay_orders (out_trade_no, mch_id, app_id, kind, state, description, list_fen, discount_fen, total_fen, attach, created_at, time_expire, updated_at)
+         VALUES ('CS1', '1900009191', 'wx0a1b2c3d4e5f6071', 'native', 'NOTPAY', 'x', 100, 0, 100, 'c=a', 'now', 'later', 'now')`,
+      ).run();
+      db.prepare("INSERT INTO pay_order_history (out_trade_no, at, source, from_state, to_state, note) VALUES ('CS1', 'now', 'create', NULL, 'NOTPAY', 'x')").run();
+      expect(() => db.prepare("UPDATE pay_order_history SET to_state = 'SUCCESS'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM pay_order_history').run()).toThrow(/append-only/);
+      // Money is whole fen, and an order cannot refund more than it took.
+      expect(() => db.prepare('UPDATE pay_orders SET total_fen = 0').run()).toThrow(/CHECK/);
+      expect(() => db.prepare('UPDATE pay_orders SET refunded_fen = 101').run()).toThrow(/CHECK/);
+      expect(() => db.prepare("UPDATE pay_orders SET total_fen = '1.5'").run()).toThrow();
     } finally {
       db.close();
     }

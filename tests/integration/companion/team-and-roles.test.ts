@@ -11,7 +11,7 @@ import { BOOTSTRAP_CODE, call, ok, openCompanion, pairMember, pairOwner } from '
 
 const ROUTES = Object.entries(companionRoutes) as [CompanionRouteName, (typeof companionRoutes)[CompanionRouteName]][];
 const WRITE_ROUTES = ROUTES.filter(([, r]) => r.method !== 'GET');
-const params = { id: 'some-id', sceneStr: 'some-scene' };
+const params = { id: 'some-id', sceneStr: 'some-scene', outTradeNo: 'CS20240101000000abcdefghijkl' };
 
 describe('pairing', () => {
   it('the bootstrap code makes the first owner, once', async () => {

@@ -97,7 +97,7 @@ describe('companion config', () => {
 
   it('sandbox: true points every WeChat host at the sandbox', () => {
     const config = parseConfig({ sandbox: true, sandboxUrl: 'http://127.0.0.1:4100/', wechat: { baseUrls: { api: 'https://api.weixin.qq.com' } } });
-    expect(config.wechat.baseUrls).toEqual({ api: 'http://127.0.0.1:4100', open: 'http://127.0.0.1:4100', mp: 'http://127.0.0.1:4100' });
+    expect(config.wechat.baseUrls).toEqual({ api: 'http://127.0.0.1:4100', open: 'http://127.0.0.1:4100', mp: 'http://127.0.0.1:4100', pay: 'http://127.0.0.1:4100' });
   });
 
   it('resolves env:NAME references for secrets and keeps the value out of the file', () => {

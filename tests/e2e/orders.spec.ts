@@ -1,0 +1,85 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import type { Page } from '@playwright/test';
+import { SecretBox, keyFileSealer } from '../../electron/studio/companion-link/secret-box';
+import { SANDBOX_CONTROL_HEADER } from '../../shared/wechat-sandbox/control';
+import { expect, test, type StudioHarness } from './support/fixtures';
+
+async function api(studio: StudioHarness, method: string, input: unknown): Promise<unknown> {
+  const res = await fetch(`${studio.current!.origin}/api/call`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.current!.token}` },
+    body: JSON.stringify({ method, input }),
+  });
+  const result = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
+  if (!result.ok) throw new Error(`${method}: ${JSON.stringify(result.error)}`);
+  return result.value;
+}
+
+async function decodeQr(page: Page, name: string): Promise<string> {
+  const src = await page.getByRole('img', { name }).getAttribute('src');
+  const png = PNG.sync.read(Buffer.from(src!.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  if (!code) throw new Error(`the QR code "${name}" could not be decoded`);
+  return code.data;
+}
+
+test('a test purchase in sandbox mode is paid on the simulated phone, shows in Orders, and is refunded', async ({ page, context, studio }) => {
+  studio.companion = true;
+  await studio.start();
+  await api(studio, 'courses.create', { title: '摄影入门', priceFen: 9900 });
+  await studio.open(page);
+
+  await page.getByRole('link', { name: '订单' }).click();
+  await expect(page.getByText(/已配置商户号 \d+/)).toBeVisible();
+  await page.getByRole('button', { name: '测试连接' }).click();
+  await expect(page.locator('[data-pay-test]')).toHaveAttribute('data-pay-test', 'ok');
+
+  // Refunds settle at once in this run (the sandbox's refund processing delay is a control setting).
+  const token = new SecretBox(studio.dataDir, keyFileSealer(studio.dataDir)).read().sandboxControlToken!;
+  const status = (await api(studio, 'companion.status', {})) as { phoneUrl: string };
+  const sandboxUrl = status.phoneUrl.replace(/\/phone$/, '');
+  const settings = await fetch(`${sandboxUrl}/__sandbox/pay/settings`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', [SANDBOX_CONTROL_HEADER]: token },
+    body: JSON.stringify({ refundProcessingSeconds: 0 }),
+  });
+  expect(settings.ok).toBe(true);
+
+  await page.getByRole('button', { name: '生成收款二维码' }).click();
+  const state = page.locator('[data-order-state]');
+  await expect(state).toHaveAttribute('data-order-state', 'NOTPAY');
+  const codeUrl = await decodeQr(page, '微信支付收款二维码');
+  expect(codeUrl).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+
+  const phone = await context.newPage();
+  await phone.goto(status.phoneUrl);
+  await phone.getByLabel('微信用户').selectOption({ label: '陈思远' });
+  await phone.getByLabel('二维码链接').fill(codeUrl);
+  await phone.getByRole('button', { name: '扫一扫' }).click();
+  await expect(phone.getByText('¥99.00')).toBeVisible();
+  await phone.getByRole('button', { name: '确认支付' }).click();
+
+  await expect(state).toHaveAttribute('data-order-state', 'SUCCESS');
+  const orders = page.getByRole('table', { name: '订单列表' });
+  await expect(orders.getByRole('row')).toHaveCount(2);
+  await expect(orders).toContainText('摄影入门');
+  await expect(orders).toContainText('已支付');
+  await expect(page.getByRole('table', { name: '按课程统计收入' })).toContainText('¥99.00');
+
+  // A partial refund, then the rest.
+  await orders.getByRole('button', { name: /^查看订单 / }).click();
+  await expect(page.locator('[data-detail-state]')).toHaveAttribute('data-detail-state', 'SUCCESS');
+  await page.getByLabel(/^退款金额/).fill('10');
+  await page.getByLabel('退款原因（可选）').fill('部分退款测试');
+  await page.getByRole('form', { name: '退款' }).getByRole('button', { name: '退款' }).click();
+  await expect(page.getByRole('list', { name: '退款记录' })).toContainText('¥10.00');
+  await page.getByLabel(/^退款金额/).fill('');
+  await page.getByRole('form', { name: '退款' }).getByRole('button', { name: '退款' }).click();
+  await expect(page.getByRole('list', { name: '退款记录' })).toContainText('¥89.00');
+  await expect(async () => {
+    await page.getByRole('button', { name: '向微信支付查询' }).click();
+    await expect(page.locator('[data-detail-state]')).toHaveAttribute('data-detail-state', 'REFUND', { timeout: 1000 });
+  }).toPass();
+  await expect(page.getByRole('table', { name: '按课程统计收入' })).toContainText('¥0.00');
+});
