@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StudioError, type MethodInput, type MethodOutput } from '../../../../shared/contract/index';
-import { useStores } from '../../app/stores';
+import { useApp, useStores } from '../../app/stores';
 
 /**
  * WeChat Pay set-up. Secrets (the merchant key, the APIv3 key, the WeChat Pay public key) go one way: picked or typed
@@ -10,6 +10,8 @@ import { useStores } from '../../app/stores';
 export function PaySettingsPanel() {
   const { t } = useTranslation();
   const { client } = useStores();
+  // Loaded again when the companion becomes ready (it may still be starting when the page opens).
+  const companionState = useApp((s) => s.companion?.state);
   const [settings, setSettings] = useState<MethodOutput<'pay.settings'> | null>(null);
   const [test, setTest] = useState<MethodOutput<'pay.test'> | null>(null);
   const [editing, setEditing] = useState(false);
@@ -27,7 +29,7 @@ export function PaySettingsPanel() {
     return () => {
       live = false;
     };
-  }, [client]);
+  }, [client, companionState]);
 
   const fail = (e: unknown) => setError(e instanceof StudioError ? `${t(`error.${e.code}`)}：${e.message}` : String(e));
 
