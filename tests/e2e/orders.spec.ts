@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Page } from '@playwright/test';
@@ -66,6 +67,16 @@ test('a test purchase in sandbox mode is paid on the simulated phone, shows in O
   await expect(orders).toContainText('摄影入门');
   await expect(orders).toContainText('已支付');
   await expect(page.getByRole('table', { name: '按课程统计收入' })).toContainText('¥99.00');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出 CSV' }).click();
+  const csv = fs.readFileSync((await (await download).path())!);
+  expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  const lines = csv.toString('utf8').slice(1).trim().split(/\r?\n/);
+  expect(lines[0]).toMatch(/^out_trade_no,created_at,state,/);
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain('摄影入门');
+  expect(lines[1]).toContain('99.00');
 
   // A partial refund, then the rest.
   await orders.getByRole('button', { name: /^查看订单 / }).click();
