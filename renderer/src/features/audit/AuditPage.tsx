@@ -1,41 +1,22 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MethodOutput } from '../../../../shared/contract/index';
 import { StudioError } from '../../../../shared/contract/index';
+import { saveTextFile } from '../../api/save-file';
 import { useStores } from '../../app/stores';
+import { usePolledCall } from '../../app/use-polled-call';
 
 /** 接口调用明细: every WeChat API call the companion made, with parameters desensitized; exportable as CSV. */
 export function AuditPage() {
   const { t, i18n } = useTranslation();
   const { client } = useStores();
-  const [page, setPage] = useState<MethodOutput<'audit.list'> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [refreshes, setRefreshes] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    client.call('audit.list', { limit: 200 }).then(
-      (next) => {
-        if (!live) return;
-        setPage(next);
-        setError(null);
-      },
-      (e: unknown) => live && setError(e instanceof StudioError ? e.code : 'INTERNAL'),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, refreshes]);
+  const { data: page, error: loadError, reload } = usePolledCall(() => client.call('audit.list', { limit: 200 }), 'audit');
+  const shownError = error ?? loadError;
 
   const exportCsv = async () => {
     try {
       const { fileName, csv } = await client.call('audit.exportCsv', {});
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      a.click();
-      URL.revokeObjectURL(url);
+      saveTextFile(fileName, csv);
     } catch (e) {
       setError(e instanceof StudioError ? e.code : 'INTERNAL');
     }
@@ -46,7 +27,7 @@ export function AuditPage() {
       <header className="page-header">
         <h1 id="audit-title">{t('audit.title')}</h1>
         <div className="form-actions">
-          <button type="button" className="secondary" onClick={() => setRefreshes((n) => n + 1)}>
+          <button type="button" className="secondary" onClick={reload}>
             {t('events.refresh')}
           </button>
           <button type="button" className="primary" onClick={() => void exportCsv()}>
@@ -55,9 +36,9 @@ export function AuditPage() {
         </div>
       </header>
       <p className="muted">{t('audit.intro')}</p>
-      {error && (
+      {shownError && (
         <p className="field-error" role="alert">
-          {t(`error.${error}`)}
+          {t(`error.${shownError}`)}
         </p>
       )}
       {page && page.items.length === 0 && <p className="empty muted">{t('audit.empty')}</p>}

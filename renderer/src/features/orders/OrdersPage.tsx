@@ -1,9 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ORDER_STATES, type Order, type OrderState } from '../../../../shared/companion/api';
-import { StudioError, type CourseSummary, type MethodOutput } from '../../../../shared/contract/index';
+import { StudioError, type CourseSummary } from '../../../../shared/contract/index';
 import { formatPrice } from '../../../../shared/domain/course';
+import { saveTextFile } from '../../api/save-file';
 import { useApp, useStores } from '../../app/stores';
+import { usePolledCall } from '../../app/use-polled-call';
 import { OrderDetailPanel } from './OrderDetailPanel';
 import { PaySettingsPanel } from './PaySettingsPanel';
 import { TestPurchasePanel } from './TestPurchasePanel';
@@ -23,11 +25,9 @@ export function OrdersPage() {
   const { client } = useStores();
   const companion = useApp((s) => s.companion);
   const [filters, setFilters] = useState<OrderFilters>({ courseId: '', state: '', from: '', to: '' });
-  const [page, setPage] = useState<MethodOutput<'orders.list'> | null>(null);
   const [courses, setCourses] = useState<CourseSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [refreshes, setRefreshes] = useState(0);
   const ids = { course: useId(), state: useId(), from: useId(), to: useId() };
 
   useEffect(() => {
@@ -38,31 +38,14 @@ export function OrdersPage() {
     };
   }, [client]);
 
-  useEffect(() => {
-    let live = true;
-    const query = {
-      ...(filters.courseId ? { courseId: filters.courseId } : {}),
-      ...(filters.state ? { state: filters.state } : {}),
-      ...(filters.from ? { from: filters.from } : {}),
-      ...(filters.to ? { to: filters.to } : {}),
-      limit: 200,
-    };
-    const load = () =>
-      client.call('orders.list', query).then(
-        (next) => {
-          if (!live) return;
-          setPage(next);
-          setError(null);
-        },
-        (e: unknown) => live && setError(e instanceof StudioError ? e.code : 'INTERNAL'),
-      );
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [client, filters, refreshes]);
+  const query = {
+    ...(filters.courseId ? { courseId: filters.courseId } : {}),
+    ...(filters.state ? { state: filters.state } : {}),
+    ...(filters.from ? { from: filters.from } : {}),
+    ...(filters.to ? { to: filters.to } : {}),
+  };
+  const { data: page, error: loadError, reload } = usePolledCall(() => client.call('orders.list', { ...query, limit: 200 }), JSON.stringify(query), REFRESH_MS);
+  const shownError = error ?? loadError;
 
   const exportCsv = async () => {
     try {
@@ -70,12 +53,7 @@ export function OrdersPage() {
         ...(filters.courseId ? { courseId: filters.courseId } : {}),
         ...(filters.state ? { state: filters.state } : {}),
       });
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      a.click();
-      URL.revokeObjectURL(url);
+      saveTextFile(fileName, csv);
     } catch (e) {
       setError(e instanceof StudioError ? e.code : 'INTERNAL');
     }
@@ -88,7 +66,7 @@ export function OrdersPage() {
       <header className="page-header">
         <h1 id="orders-title">{t('orders.title')}</h1>
         <div className="form-actions">
-          <button type="button" className="secondary" onClick={() => setRefreshes((n) => n + 1)}>
+          <button type="button" className="secondary" onClick={reload}>
             {t('events.refresh')}
           </button>
           <button type="button" className="secondary" onClick={() => void exportCsv()}>
@@ -98,7 +76,7 @@ export function OrdersPage() {
       </header>
       <p className="muted">{t('orders.intro')}</p>
       <PaySettingsPanel />
-      <TestPurchasePanel courses={courses} sandbox={companion?.sandbox ?? false} phoneUrl={companion?.phoneUrl ?? null} onPaid={() => setRefreshes((n) => n + 1)} />
+      <TestPurchasePanel courses={courses} sandbox={companion?.sandbox ?? false} phoneUrl={companion?.phoneUrl ?? null} onPaid={reload} />
 
       <div className="toolbar wrap">
         <label htmlFor={ids.course}>{t('orders.course')}</label>
@@ -124,9 +102,9 @@ export function OrdersPage() {
         <label htmlFor={ids.to}>{t('orders.to')}</label>
         <input id={ids.to} type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} />
       </div>
-      {error && (
+      {shownError && (
         <p className="field-error" role="alert">
-          {t(`error.${error}`)}
+          {t(`error.${shownError}`)}
         </p>
       )}
 
@@ -196,7 +174,7 @@ export function OrdersPage() {
           </tbody>
         </table>
       )}
-      {selected && <OrderDetailPanel outTradeNo={selected} onClose={() => setSelected(null)} onChanged={() => setRefreshes((n) => n + 1)} />}
+      {selected && <OrderDetailPanel outTradeNo={selected} onClose={() => setSelected(null)} onChanged={reload} />}
     </main>
   );
 }

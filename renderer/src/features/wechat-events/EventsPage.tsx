@@ -1,8 +1,7 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MethodOutput } from '../../../../shared/contract/index';
-import { StudioError } from '../../../../shared/contract/index';
 import { useStores } from '../../app/stores';
+import { usePolledCall } from '../../app/use-polled-call';
 
 const TYPES = ['', 'subscribe', 'unsubscribe', 'SCAN', 'CLICK', 'VIEW', 'TEMPLATESENDJOBFINISH', 'PUBLISHJOBFINISH', 'text'] as const;
 const REFRESH_MS = 5000;
@@ -12,35 +11,18 @@ export function EventsPage() {
   const { t, i18n } = useTranslation();
   const { client } = useStores();
   const [type, setType] = useState<(typeof TYPES)[number]>('');
-  const [page, setPage] = useState<MethodOutput<'wechatEvents.list'> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [refreshes, setRefreshes] = useState(0);
   const filterId = useId();
-
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      client.call('wechatEvents.list', { ...(type ? { type } : {}), limit: 100 }).then(
-        (next) => {
-          if (!live) return;
-          setPage(next);
-          setError(null);
-        },
-        (e: unknown) => live && setError(e instanceof StudioError ? e.code : 'INTERNAL'),
-      );
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [client, type, refreshes]);
+  const { data: page, error, reload } = usePolledCall(
+    () => client.call('wechatEvents.list', { ...(type ? { type } : {}), limit: 100 }),
+    type,
+    REFRESH_MS,
+  );
 
   return (
     <main className="page" aria-labelledby="events-title">
       <header className="page-header">
         <h1 id="events-title">{t('events.title')}</h1>
-        <button type="button" className="secondary" onClick={() => setRefreshes((n) => n + 1)}>
+        <button type="button" className="secondary" onClick={reload}>
           {t('events.refresh')}
         </button>
       </header>
