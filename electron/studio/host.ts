@@ -24,6 +24,7 @@ import { CourseService } from './services/courses';
 import { MediaService } from './services/media';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
+import { quote as quoteOrder } from '../../shared/domain/pricing';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { AvatarCache } from './companion-link/avatar-cache';
 import type { CliLauncher } from './companion-link/child-service';
@@ -258,14 +259,12 @@ export function createStudioHost(options: HostOptions): StudioHost {
     'pay.test': () => requireLink().call('pay.test'),
     'orders.list': (query) => requireLink().call('orders.list', { query }),
     'orders.get': ({ outTradeNo }) => requireLink().call('orders.get', { params: { outTradeNo } }),
-    'orders.create': ({ courseId }) => {
-      const course = requireWorkspace().courses.get(courseId);
-      if (course.priceFen < 1) {
-        throw new StudioError('INVALID_INPUT', 'A free course cannot be ordered', { fields: [{ path: 'courseId', code: 'order.freeCourse' }] });
-      }
-      return requireLink().call('orders.create', {
-        body: { kind: 'native', items: [{ courseId: course.id, title: course.title, priceFen: course.priceFen }] },
-      });
+    'orders.create': ({ courseIds, discount }) => {
+      // Prices come from this workspace's courses as they are now, never from the caller.
+      const items = courseIds.map((id) => requireWorkspace().courses.get(id)).map((c) => ({ courseId: c.id, title: c.title, priceFen: c.priceFen }));
+      const quote = quoteOrder(items, discount ?? null);
+      if (!quote.ok) throw new StudioError('INVALID_INPUT', `The order cannot be priced: ${quote.code}`, { fields: [{ path: 'courseIds', code: quote.code }] });
+      return requireLink().call('orders.create', { body: { kind: 'native', items, ...(discount ? { discount } : {}) } });
     },
     'orders.query': ({ outTradeNo }) => requireLink().call('orders.query', { params: { outTradeNo } }),
     'orders.close': ({ outTradeNo }) => requireLink().call('orders.close', { params: { outTradeNo } }),

@@ -19,6 +19,7 @@ import {
   bindingSessionSchema,
   companionRoutes,
   companionSettingsSchema,
+  discountRuleSchema,
   memberSchema,
   wechatEventSchema,
 } from '../companion/api';
@@ -248,7 +249,14 @@ export const methods = {
    * A Native order for one of this workspace's courses at its current price — for a live sale or, in sandbox mode, a
    * test purchase the simulated phone can pay.
    */
-  'orders.create': { input: z.object({ courseId: z.string().max(64) }), output: companionRoutes['orders.create'].response },
+  'orders.create': {
+    input: z.object({
+      /** One course, or several sold together as a bundle. */
+      courseIds: z.array(z.string().max(64)).min(1, 'order.noCourse').max(20),
+      discount: discountRuleSchema.optional(),
+    }),
+    output: companionRoutes['orders.create'].response,
+  },
   'orders.query': { input: z.object({ outTradeNo: z.string().max(64) }), output: companionRoutes['orders.query'].response },
   'orders.close': { input: z.object({ outTradeNo: z.string().max(64) }), output: companionRoutes['orders.close'].response },
   /** A full refund (amountFen omitted) or a partial one. */

@@ -94,3 +94,31 @@ test('a test purchase in sandbox mode is paid on the simulated phone, shows in O
   }).toPass();
   await expect(page.getByRole('table', { name: '按课程统计收入' })).toContainText('¥0.00');
 });
+
+test('a bundle of two courses with a spend-and-save discount is priced the same in the studio and the order', async ({ page, studio }) => {
+  studio.companion = true;
+  await studio.start();
+  await api(studio, 'courses.create', { title: '摄影入门', priceFen: 9900 });
+  await api(studio, 'courses.create', { title: '后期修图', priceFen: 5900 });
+  await studio.open(page);
+  await page.getByRole('link', { name: '订单' }).click();
+  await expect(page.getByText(/已配置商户号 \d+/)).toBeVisible();
+
+  const picks = page.getByRole('group', { name: '购买的课程（可多选为套餐）' });
+  await picks.getByLabel('摄影入门 · ¥99.00').check();
+  await picks.getByLabel('后期修图 · ¥59.00').check();
+  await page.getByLabel('优惠', { exact: true }).selectOption('threshold');
+  await page.getByLabel('满（元）').fill('150');
+  await page.getByLabel('减（元）').fill('20');
+  await expect(page.getByText('原价 ¥158.00 · 优惠 ¥20.00 · 实付 ¥138.00')).toBeVisible();
+  await page.getByLabel('减（元）').fill('-5');
+  await expect(page.getByRole('button', { name: '生成收款二维码' })).toBeDisabled();
+  await page.getByLabel('减（元）').fill('20');
+
+  await page.getByRole('button', { name: '生成收款二维码' }).click();
+  await expect(page.locator('[data-order-state]')).toHaveAttribute('data-order-state', 'NOTPAY');
+  await expect(page.locator('[data-order-state]')).toContainText('¥138.00');
+  const orders = page.getByRole('table', { name: '订单列表' });
+  await expect(orders).toContainText(/摄影入门、后期修图|后期修图、摄影入门/);
+  await expect(orders).toContainText('¥138.00');
+});

@@ -2,7 +2,8 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderState } from '../../../../shared/companion/api';
 import { StudioError, type CourseSummary, type MethodOutput } from '../../../../shared/contract/index';
-import { formatPrice } from '../../../../shared/domain/course';
+import { formatPrice, parsePriceInput } from '../../../../shared/domain/course';
+import { quote, type DiscountRule } from '../../../../shared/domain/pricing';
 import { useStores } from '../../app/stores';
 import { fieldMessage } from '../../i18n/index';
 
@@ -26,13 +27,34 @@ export function TestPurchasePanel({
 }) {
   const { t } = useTranslation();
   const { client } = useStores();
-  const [courseId, setCourseId] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [discountKind, setDiscountKind] = useState<'none' | 'threshold' | 'coupon'>('none');
+  const [thresholdText, setThresholdText] = useState('');
+  const [offText, setOffText] = useState('');
   const [created, setCreated] = useState<MethodOutput<'orders.create'> | null>(null);
   const [state, setState] = useState<OrderState | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const selectId = useId();
+  const ids = { discount: useId(), threshold: useId(), off: useId() };
   const paid = courses.filter((c) => c.priceFen > 0);
   const outTradeNo = created?.order.outTradeNo;
+  const selected = chosen.length > 0 ? chosen : paid.slice(0, 1).map((c) => c.id);
+
+  // The quote the companion will make, shown before the QR code is created (same pure pricing in shared/).
+  const discount = ((): DiscountRule | null | 'invalid' => {
+    if (discountKind === 'none') return null;
+    const off = parsePriceInput(offText);
+    if (!off.ok) return 'invalid';
+    if (discountKind === 'coupon') return { kind: 'coupon', offFen: off.fen };
+    const threshold = parsePriceInput(thresholdText);
+    return threshold.ok ? { kind: 'threshold', thresholdFen: threshold.fen, offFen: off.fen } : 'invalid';
+  })();
+  const preview =
+    discount === 'invalid'
+      ? null
+      : quote(
+          paid.filter((c) => selected.includes(c.id)).map((c) => ({ courseId: c.id, title: c.title, priceFen: c.priceFen })),
+          discount,
+        );
 
   useEffect(() => {
     if (!outTradeNo) return;
@@ -58,7 +80,8 @@ export function TestPurchasePanel({
   const create = async () => {
     setError(null);
     try {
-      const result = await client.call('orders.create', { courseId: courseId || paid[0]!.id });
+      if (discount === 'invalid') return setError(t('orders.discountInvalid'));
+      const result = await client.call('orders.create', { courseIds: selected, ...(discount ? { discount } : {}) });
       setCreated(result);
       setState(result.order.state);
     } catch (e) {
@@ -70,16 +93,44 @@ export function TestPurchasePanel({
   return (
     <section className="panel" aria-labelledby="purchase-title">
       <h2 id="purchase-title">{sandbox ? t('orders.testPurchase') : t('orders.newQr')}</h2>
-      <div className="toolbar">
-        <label htmlFor={selectId}>{t('orders.course')}</label>
-        <select id={selectId} value={courseId || paid[0]!.id} onChange={(e) => setCourseId(e.target.value)}>
-          {paid.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.title} · {formatPrice(c.priceFen)}
-            </option>
-          ))}
+      <fieldset className="course-picks">
+        <legend>{t('orders.coursesToBuy')}</legend>
+        {paid.map((c) => (
+          <label key={c.id} className="check">
+            <input
+              type="checkbox"
+              checked={selected.includes(c.id)}
+              onChange={(e) => setChosen(e.target.checked ? [...selected, c.id] : selected.filter((id) => id !== c.id))}
+            />
+            {c.title} · {formatPrice(c.priceFen)}
+          </label>
+        ))}
+      </fieldset>
+      <div className="toolbar wrap">
+        <label htmlFor={ids.discount}>{t('orders.discount')}</label>
+        <select id={ids.discount} value={discountKind} onChange={(e) => setDiscountKind(e.target.value as typeof discountKind)}>
+          <option value="none">{t('orders.discounts.none')}</option>
+          <option value="threshold">{t('orders.discounts.threshold')}</option>
+          <option value="coupon">{t('orders.discounts.coupon')}</option>
         </select>
-        <button type="button" className="primary" onClick={() => void create()}>
+        {discountKind === 'threshold' && (
+          <>
+            <label htmlFor={ids.threshold}>{t('orders.thresholdYuan')}</label>
+            <input id={ids.threshold} className="short" inputMode="decimal" value={thresholdText} onChange={(e) => setThresholdText(e.target.value)} />
+          </>
+        )}
+        {discountKind !== 'none' && (
+          <>
+            <label htmlFor={ids.off}>{t('orders.offYuan')}</label>
+            <input id={ids.off} className="short" inputMode="decimal" value={offText} onChange={(e) => setOffText(e.target.value)} />
+          </>
+        )}
+        <span className="muted" data-quote={preview?.ok ? preview.quote.totalFen : ''}>
+          {preview?.ok
+            ? t('orders.quote', { list: formatPrice(preview.quote.listFen), off: formatPrice(preview.quote.discountFen), total: formatPrice(preview.quote.totalFen) })
+            : t('orders.discountInvalid')}
+        </span>
+        <button type="button" className="primary" disabled={!preview?.ok} onClick={() => void create()}>
           {t('orders.createQr')}
         </button>
       </div>
