@@ -173,7 +173,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
     };
   };
   const requireLink = (): CompanionLink => {
-    if (!link) throw new StudioError('OFFLINE', 'No companion is configured');
+    if (!link) throw new StudioError('COMPANION_UNAVAILABLE', 'No companion is configured');
     return link;
   };
 

@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'WECHAT_ERROR',
+  /** WeChat (or the sandbox) could not be reached by the companion. */
+  'WECHAT_UNREACHABLE',
+  /** The companion is not configured, still starting, restarting, or unreachable (OFFLINE is the host itself). */
+  'COMPANION_UNAVAILABLE',
   /** Something the call needs is not set up yet (e.g. WeChat Pay on the companion). */
   'NOT_CONFIGURED',
   'RATE_LIMITED',

@@ -24,7 +24,7 @@ const TO_STUDIO_CODE: Record<string, ErrorCode> = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   WECHAT_ERROR: 'WECHAT_ERROR',
-  WECHAT_UNREACHABLE: 'OFFLINE',
+  WECHAT_UNREACHABLE: 'WECHAT_UNREACHABLE',
   NOT_CONFIGURED: 'NOT_CONFIGURED',
   RATE_LIMITED: 'RATE_LIMITED',
   EXPIRED: 'EXPIRED',
@@ -60,7 +60,7 @@ export async function companionRequest<N extends CompanionRouteName>(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    throw new StudioError('OFFLINE', `The companion at ${baseUrl} cannot be reached: ${(error as Error).message}`);
+    throw new StudioError('COMPANION_UNAVAILABLE', `The companion at ${baseUrl} cannot be reached: ${(error as Error).message}`);
   }
   const text = await response.text();
   if (!response.ok) {

@@ -389,12 +389,12 @@ export class CompanionLink {
   /** A companion API call as this device. */
   async call<N extends CompanionRouteName>(name: N, parts: RequestParts<N> = {}): Promise<RouteAnswer<N>> {
     if (this.remote) {
-      if (this.remote.state !== 'ready') throw new StudioError('OFFLINE', `The team companion at ${this.remote.url} is not reachable`);
+      if (this.remote.state !== 'ready') throw new StudioError('COMPANION_UNAVAILABLE', `The team companion at ${this.remote.url} is not reachable`);
       return companionRequest(this.remote.url, this.box.read().remoteDeviceToken ?? '', name, parts);
     }
     const token = this.box.read().deviceToken;
     if (!this.companionUrl || !token || this.companion?.current.state !== 'ready') {
-      throw new StudioError('OFFLINE', `The companion is not running (${this.companion?.current.state ?? 'stopped'})`);
+      throw new StudioError('COMPANION_UNAVAILABLE', `The companion is not running (${this.companion?.current.state ?? 'stopped'})`);
     }
     return companionRequest(this.companionUrl, token, name, parts);
   }

@@ -144,6 +144,8 @@ export const enUS: Shape<typeof zhCN> = {
     UNAUTHORIZED: 'The access token was refused; open the start address again',
     FORBIDDEN: 'Not allowed',
     WECHAT_ERROR: 'WeChat answered with an error',
+    WECHAT_UNREACHABLE: 'The companion cannot reach WeChat',
+    COMPANION_UNAVAILABLE: 'The companion is not ready yet; please wait',
     NOT_CONFIGURED: 'Not set up yet',
     RATE_LIMITED: 'Too many calls; try again shortly',
     EXPIRED: 'Expired',

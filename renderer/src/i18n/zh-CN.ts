@@ -140,6 +140,8 @@ export const zhCN = {
     UNAUTHORIZED: '访问令牌无效，请重新打开启动地址',
     FORBIDDEN: '没有权限',
     WECHAT_ERROR: '微信接口返回错误',
+    WECHAT_UNREACHABLE: '伴随服务无法连接微信',
+    COMPANION_UNAVAILABLE: '伴随服务尚未就绪，请稍候',
     NOT_CONFIGURED: '尚未配置',
     RATE_LIMITED: '调用太频繁，请稍后再试',
     EXPIRED: '已过期',

@@ -89,11 +89,11 @@ describe.skipIf(process.platform !== 'linux')('the embedded companion and sandbo
     }
   }, 90_000);
 
-  it('answers OFFLINE for team methods when no companion is configured', async () => {
+  it('answers COMPANION_UNAVAILABLE for team methods when no companion is configured', async () => {
     const host = createStudioHost({ dataDir: tempDir(), shell: 'browser' });
     try {
       const result = await host.dispatch('team.members', {});
-      expect(result).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'COMPANION_UNAVAILABLE' } });
       expect(await callOk(host, 'companion.status', {})).toMatchObject({ mode: 'off', state: 'stopped' });
     } finally {
       await host.close();

@@ -2,15 +2,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StudioError } from '../../../../shared/contract/index';
 import { saveTextFile } from '../../api/save-file';
-import { useStores } from '../../app/stores';
+import { useApp, useStores } from '../../app/stores';
 import { usePolledCall } from '../../app/use-polled-call';
 
 /** 接口调用明细: every WeChat API call the companion made, with parameters desensitized; exportable as CSV. */
 export function AuditPage() {
   const { t, i18n } = useTranslation();
   const { client } = useStores();
+  // Loaded again when the companion becomes ready (it may still be starting when the page opens).
+  const companionState = useApp((s) => s.companion?.state);
   const [error, setError] = useState<string | null>(null);
-  const { data: page, error: loadError, reload } = usePolledCall(() => client.call('audit.list', { limit: 200 }), 'audit');
+  const { data: page, error: loadError, reload } = usePolledCall(() => client.call('audit.list', { limit: 200 }), `audit|${companionState}`);
   const shownError = error ?? loadError;
 
   const exportCsv = async () => {

@@ -44,7 +44,7 @@ export function OrdersPage() {
     ...(filters.from ? { from: filters.from } : {}),
     ...(filters.to ? { to: filters.to } : {}),
   };
-  const { data: page, error: loadError, reload } = usePolledCall(() => client.call('orders.list', { ...query, limit: 200 }), JSON.stringify(query), REFRESH_MS);
+  const { data: page, error: loadError, reload } = usePolledCall(() => client.call('orders.list', { ...query, limit: 200 }), `${JSON.stringify(query)}|${companion?.state}`, REFRESH_MS);
   const shownError = error ?? loadError;
 
   const exportCsv = async () => {

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useStores } from '../../app/stores';
+import { useApp, useStores } from '../../app/stores';
 import { usePolledCall } from '../../app/use-polled-call';
 
 const TYPES = ['', 'subscribe', 'unsubscribe', 'SCAN', 'CLICK', 'VIEW', 'TEMPLATESENDJOBFINISH', 'PUBLISHJOBFINISH', 'text'] as const;
@@ -10,11 +10,13 @@ const REFRESH_MS = 5000;
 export function EventsPage() {
   const { t, i18n } = useTranslation();
   const { client } = useStores();
+  // Loaded again when the companion becomes ready (it may still be starting when the page opens).
+  const companionState = useApp((s) => s.companion?.state);
   const [type, setType] = useState<(typeof TYPES)[number]>('');
   const filterId = useId();
   const { data: page, error, reload } = usePolledCall(
     () => client.call('wechatEvents.list', { ...(type ? { type } : {}), limit: 100 }),
-    type,
+    `${type}|${companionState}`,
     REFRESH_MS,
   );
 
