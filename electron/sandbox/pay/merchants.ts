@@ -77,7 +77,10 @@ export class MerchantRegistry {
     return this.serial(parsed.mchId, async () => {
       const existing = this.merchants.get(parsed.mchId);
       if (existing) {
-        Object.assign(existing, parsed, { requestKey });
+        // The input's publicKeyPem is the merchant's API key (kept as requestKey); the WeChat Pay public key the
+        // merchant already downloaded must stay, or every answer and notification after a re-registration fails.
+        const { publicKeyPem: _merchantKeyPem, ...rest } = parsed;
+        Object.assign(existing, rest, { requestKey });
         return existing;
       }
       const [pub, cert] = await Promise.all([rsaPair(), this.newCertificate(parsed.mchId)]);

@@ -114,6 +114,8 @@ describe('platform certificates', () => {
     // Updating the merchant keeps its platform keys: what it downloaded stays valid.
     const updated = await control(sandbox, 'pay.merchants.put', merchantInput({ name: '小满读书会（新）', verification: 'publicKey' }));
     expect([updated.publicKeyId, updated.certificates[0]!.serialNo]).toEqual([newKey.publicKeyId, retired.certificates[0]!.serialNo]);
+    // …the WeChat Pay public key included, not the merchant's own key that the registration carried.
+    expect(updated.publicKeyPem).toBe(newKey.publicKeyPem);
     expect(await controlRaw(sandbox, 'pay.platform.rotate', { mchId: '1111111111', kind: 'publicKey' })).toMatchObject({ status: 404 });
   });
 

@@ -53,6 +53,7 @@ describe.skipIf(process.platform !== 'linux')('the embedded companion and sandbo
       const team = await callOk(host, 'team.members', {});
       expect(team.items).toHaveLength(1);
       expect(team.items[0]).toMatchObject({ id: team.meId, role: 'owner', wechat: null });
+      expect(await callOk(host, 'pay.test', {})).toMatchObject({ ok: true, verifyMode: 'publicKey' });
 
       // No secret the studio generated is readable in any file but the sealed box.
       const secrets = Object.values(new SecretBox(dataDir, keyFileSealer(dataDir)).read()).filter((v): v is string => (v ?? '').length >= 16);
@@ -71,6 +72,8 @@ describe.skipIf(process.platform !== 'linux')('the embedded companion and sandbo
       await companionState(host, 'ready');
       expect(children('companion')).not.toContain(pid);
       expect((await callOk(host, 'team.members', {})).items).toHaveLength(1);
+      // WeChat Pay was set up again against the same sandbox and still verifies its answers.
+      expect(await callOk(host, 'pay.test', {})).toMatchObject({ ok: true, verifyMode: 'publicKey' });
     } finally {
       await host.close();
     }
