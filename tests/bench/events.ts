@@ -15,7 +15,6 @@
  * table against the targets; exits 0 unless something crashes (a missed target is reported, not thrown). Child
  * processes and the temp folder are removed in every case.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
@@ -25,13 +24,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { maskOpenid } from '../../shared/companion/api';
+import { CLK_TCK, children, option, peakRssMiB, readProc, startChild, stopChild, tail, type Child } from './support/child-processes';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function option(name: string, fallback: string): string {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? arg.slice(name.length + 3) : fallback;
-}
 const DURATION_S = Number(option('duration', '5'));
 if (!(DURATION_S >= 1 && DURATION_S <= 60)) throw new Error('--duration must be 1–60 seconds');
 const WARMUP_S = 1;
@@ -158,92 +153,6 @@ class PushPool {
 // ---------------------------------------------------------------------------------------------------------------
 // Child processes: started with `node --import tsx …`, one ready line on stdout, logs to a file, stopped by SIGTERM.
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  url: string;
-  port: number;
-  logFile: string;
-  exited: Promise<void>;
-}
-
-const children: Child[] = [];
-
-function tail(file: string, lines = 20): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-async function startChild(name: string, args: string[], options: { logFile: string; stdinLine?: string; nodeArgs?: string[] }): Promise<Child> {
-  const logFd = fs.openSync(options.logFile, 'a');
-  // Settings come from the config file only: no CREATOR_STUDIO_COMPANION_* of this shell leaks in.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CREATOR_STUDIO_COMPANION_')));
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', logFd] });
-  fs.closeSync(logFd);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  if (options.stdinLine !== undefined) proc.stdin!.write(`${options.stdinLine}\n`);
-  proc.stdin!.end();
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`${name} printed no ready line within 30 s`)), 30_000);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      reject(new Error(`${error.message}\n--- ${name} log ---\n${tail(options.logFile)}`));
-    };
-    proc.once('error', fail);
-    void exited.then(() => fail(new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) before it was ready`)));
-    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      for (const line of out.split('\n').slice(0, -1)) {
-        try {
-          const ready = JSON.parse(line) as { ready?: unknown; url?: unknown };
-          if (ready.ready === true && typeof ready.url === 'string') {
-            clearTimeout(timer);
-            resolve(ready.url);
-          }
-        } catch {
-          // Not the ready line.
-        }
-      }
-    });
-  }).catch((error: unknown) => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    throw error;
-  });
-  const port = Number(new URL(url).port);
-  if (new URL(url).hostname !== '127.0.0.1') throw new Error(`${name} listens on ${url}, not on 127.0.0.1`);
-  const child: Child = { name, proc, url, port, logFile: options.logFile, exited };
-  children.push(child);
-  return child;
-}
-
-async function stopChild(child: Child): Promise<void> {
-  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
-  child.proc.kill('SIGTERM');
-  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 10_000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function readProc(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null; // not Linux, or the process is gone
-  }
-}
-
 /** What Linux says about a server process and the machine at one instant; the phase lines print the differences. */
 interface Snapshot {
   /** CPU seconds of the whole process (all threads), user + system. */
@@ -280,16 +189,7 @@ function snapshot(pid: number | undefined): Snapshot | null {
   };
 }
 
-function peakRssMiB(pid: number | undefined): number | null {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
-// ---------------------------------------------------------------------------------------------------------------
 // The load generator.
 
 type Outcome = { kind: 'ok' } | { kind: 'bad' | 'error'; detail: string };
@@ -731,6 +631,6 @@ try {
   for (const child of children) console.error(`--- ${child.name} log ---\n${tail(child.logFile)}`);
   throw error;
 } finally {
-  await Promise.all(children.map(stopChild));
+  await Promise.all([...children].map(stopChild));
   fs.rmSync(tempRoot, { recursive: true, force: true });
 }
