@@ -87,6 +87,7 @@ export const companionCommand: Command = {
     '  --config FILE        settings file (see companion.example.json); every key can also come from',
     `                       an environment variable ${ENV_PREFIX}<NAME>, which wins over the file`,
     '  --stdin-bootstrap    read {"masterKey":"<base64>","pairingCode":"<code>"} as one line on stdin',
+    '  --exit-with-parent   stop when stdin closes (the embedding studio keeps it open while it lives)',
     '                       (how the studio starts it: no secret in argv or the environment)',
     '  --invite-owner NAME  print a one-time pairing code for the owner NAME (created if needed) and exit;',
     '                       enter it in the studio: 团队 → 连接团队伴随服务',
@@ -98,6 +99,7 @@ export const companionCommand: Command = {
   options: {
     config: { type: 'string' },
     'stdin-bootstrap': { type: 'boolean' },
+    'exit-with-parent': { type: 'boolean' },
     'invite-owner': { type: 'string' },
   },
   async run(values, positionals, io) {
@@ -116,7 +118,7 @@ export const companionCommand: Command = {
         masterKey = loadMasterKey(config, process.env);
       }
       if (typeof inviteOwner === 'string') return inviteOwnerCode(config.dataDir, masterKey, inviteOwner.trim(), io);
-      return await serve(config, masterKey, pairingCode, io);
+      return await serve(config, masterKey, pairingCode, io, values['exit-with-parent'] === true);
     } catch (error) {
       const message = explain(error) ?? (error instanceof Error && /bootstrap line|stdin/.test(error.message) ? error.message : null);
       if (message === null) throw error;
@@ -143,7 +145,13 @@ function inviteOwnerCode(dataDir: string, masterKey: Buffer, name: string, io: C
   }
 }
 
-async function serve(config: Parameters<typeof startCompanion>[0], masterKey: Buffer, pairingCode: string | null, io: CommandIo): Promise<number> {
+async function serve(
+  config: Parameters<typeof startCompanion>[0],
+  masterKey: Buffer,
+  pairingCode: string | null,
+  io: CommandIo,
+  exitWithParent = false,
+): Promise<number> {
   const running = await startCompanion(config, { masterKey, bootstrapPairingCode: pairingCode });
   masterKey.fill(0);
   const ready: ReadyLine = { ready: true, service: 'companion', url: running.url };
@@ -168,5 +176,11 @@ async function serve(config: Parameters<typeof startCompanion>[0], masterKey: Bu
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // Embedded: the studio holds our stdin open for its whole life. If it dies — even by SIGKILL, which it cannot
+    // handle — the pipe closes and we stop too, instead of living on as an orphan holding the port and the database.
+    if (exitWithParent) {
+      process.stdin.once('end', () => stop('the studio that started this companion is gone'));
+      process.stdin.resume();
+    }
   });
 }

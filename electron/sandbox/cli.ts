@@ -28,6 +28,7 @@ export const sandboxCommand: Command = {
     '  --port N         listen on this port (default: a random free port)',
     '  --host H         listen on this interface (default: 127.0.0.1)',
     '  --config FILE    apps to register at start: { "apps": [ <apps.put body>, … ] }',
+    '  --exit-with-parent  stop when stdin closes (the embedding studio keeps it open while it lives)',
     '',
     `The control API token comes from $${CONTROL_TOKEN_ENV}, or is generated and printed.`,
     'Prints one JSON ready line on stdout, then the simulated phone\'s address on stderr. Stop with Ctrl+C.',
@@ -36,6 +37,7 @@ export const sandboxCommand: Command = {
     port: { type: 'string' },
     host: { type: 'string' },
     config: { type: 'string' },
+    'exit-with-parent': { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     const port = parsePort(values.port);
@@ -80,6 +82,12 @@ export const sandboxCommand: Command = {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // Embedded: the studio holds our stdin open for its whole life; when it dies (even by SIGKILL) the pipe closes
+      // and the sandbox stops with it rather than living on as an orphan.
+      if (values['exit-with-parent'] === true) {
+        process.stdin.once('end', stop);
+        process.stdin.resume();
+      }
     });
   },
 };

@@ -66,7 +66,9 @@ export class ChildService {
     this.child = child;
     const line = this.options.stdinLine?.();
     if (line !== null && line !== undefined) child.stdin!.write(`${line}\n`);
-    child.stdin!.end();
+    // stdin stays open for the child's whole life: started with --exit-with-parent, the child stops when it closes,
+    // which is what happens when this process dies, however it dies.
+    child.stdin!.on('error', () => {});
     child.stderr!.on('data', (chunk: Buffer) => {
       for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) log(`[${name}] ${l}`);
     });

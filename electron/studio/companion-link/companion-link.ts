@@ -245,7 +245,7 @@ export class CompanionLink {
     this.sandbox = new ChildService({
       name: 'sandbox',
       launcher: this.options.launcher,
-      args: ['--port', String(sandboxPort)],
+      args: ['--port', String(sandboxPort), '--exit-with-parent'],
       env: { CREATOR_STUDIO_SANDBOX_CONTROL_TOKEN: secrets.sandboxControlToken },
       log: this.options.log,
       onStateChange,
@@ -283,7 +283,7 @@ export class CompanionLink {
     this.companion = new ChildService({
       name: 'companion',
       launcher: this.options.launcher,
-      args: ['--config', configFile, '--stdin-bootstrap'],
+      args: ['--config', configFile, '--stdin-bootstrap', '--exit-with-parent'],
       log: this.options.log,
       onStateChange,
       // A fresh one-time code each start: used only if this device has no valid token (first start, or a companion

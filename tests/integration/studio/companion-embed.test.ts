@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,9 +32,9 @@ function companionState(host: StudioHost, state: CompanionStatus['state']): Prom
   });
 }
 
-/** Our own child processes whose command line names `what` (Linux: ps by parent pid). */
-function children(what: string): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+/** Child processes of `parent` whose command line names `what` (Linux: ps by parent pid). */
+function children(what: string, parent = process.pid): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parent)], { encoding: 'utf8' });
   return out
     .split('\n')
     .filter((line) => line.includes(` ${what} `) || line.endsWith(` ${what}`))
@@ -91,6 +91,40 @@ describe.skipIf(process.platform !== 'linux')('the embedded companion and sandbo
       await again.close();
     }
   }, 90_000);
+
+  it('stop when the studio host dies, even by SIGKILL, instead of living on as orphans', async () => {
+    const dataDir = tempDir();
+    const studio = spawn(launcher.execPath, [...launcher.args, 'serve', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<URL>((resolve, reject) => {
+        let out = '';
+        studio.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
+          if (match) resolve(new URL(match[1]!));
+        });
+        studio.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const token = url.hash.replace('#token=', '');
+      const status = async () => {
+        const res = await fetch(`${url.origin}/api/call`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ method: 'companion.status', input: {} }),
+        });
+        return ((await res.json()) as { value: CompanionStatus }).value.state;
+      };
+      await expect.poll(status, { timeout: 30_000, interval: 200 }).toBe('ready');
+      const pids = [...children('companion', studio.pid), ...children('sandbox', studio.pid)];
+      expect(pids).toHaveLength(2);
+
+      studio.kill('SIGKILL');
+      const alive = () => pids.filter((pid) => fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '));
+      await expect.poll(alive, { timeout: 15_000, interval: 100 }).toEqual([]);
+    } finally {
+      if (studio.exitCode === null && studio.signalCode === null) studio.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('answers COMPANION_UNAVAILABLE for team methods when no companion is configured', async () => {
     const host = createStudioHost({ dataDir: tempDir(), shell: 'browser' });
