@@ -99,6 +99,8 @@ export class CompanionLink {
   private companionUrl: string | null = null;
   private lastError: string | null = null;
   private remote: { url: string; state: ServiceState['state']; sandbox: boolean } | null = null;
+  /** This device's tokens, kept in memory once read or paired: `call` runs on every poll and must not unseal the box. */
+  private tokens = { device: '', remote: '' };
 
   constructor(private readonly options: CompanionLinkOptions) {
     this.dir = path.join(options.dataDir, 'companion');
@@ -139,6 +141,7 @@ export class CompanionLink {
       payApiV3Key: stored.payApiV3Key ?? randomBytes(24).toString('base64url').slice(0, 32),
     };
     if (Object.keys(secrets).some((k) => stored[k] !== secrets[k as keyof StudioSecrets])) this.box.write(secrets);
+    this.tokens = { device: secrets.deviceToken, remote: secrets.remoteDeviceToken };
 
     // Written back every time: a workspace set up before a field existed keeps what was generated for it now.
     const state = this.readState() ?? { oaAppId: wxAppId(), webAppId: wxAppId(), payMchId: mchId(), paySerialNo: hexSerial(), mode: 'embedded', remoteUrl: null };
@@ -187,7 +190,7 @@ export class CompanionLink {
     this.emit();
     try {
       const health = await companionRequest(url, null, 'health');
-      await companionRequest(url, this.box.read().remoteDeviceToken ?? '', 'me');
+      await companionRequest(url, this.tokens.remote, 'me');
       this.remote = { url, state: 'ready', sandbox: health.sandbox };
       this.lastError = null;
     } catch (error) {
@@ -214,7 +217,7 @@ export class CompanionLink {
     const origin = base.origin + base.pathname.replace(/\/+$/, '');
     const paired = await companionRequest(origin, null, 'devices.pair', { body: { code: pairingCode, deviceName } });
     this.box.update({ remoteDeviceToken: paired.deviceToken });
-    const { state } = this.ensureSetup();
+    const { state } = this.ensureSetup(); // also reloads this.tokens from the box
     this.writeState({ ...state, mode: 'remote', remoteUrl: origin });
     await this.stopEmbedded();
     await this.checkRemote(origin);
@@ -323,6 +326,7 @@ export class CompanionLink {
       body: { code: pairingCode, deviceName: this.options.deviceName ?? `${os.hostname()} (studio)`, memberName: os.userInfo().username || '我' },
     });
     secrets.deviceToken = paired.deviceToken;
+    this.tokens.device = paired.deviceToken;
     this.box.update({ deviceToken: paired.deviceToken });
   }
 
@@ -390,9 +394,9 @@ export class CompanionLink {
   async call<N extends CompanionRouteName>(name: N, parts: RequestParts<N> = {}): Promise<RouteAnswer<N>> {
     if (this.remote) {
       if (this.remote.state !== 'ready') throw new StudioError('COMPANION_UNAVAILABLE', `The team companion at ${this.remote.url} is not reachable`);
-      return companionRequest(this.remote.url, this.box.read().remoteDeviceToken ?? '', name, parts);
+      return companionRequest(this.remote.url, this.tokens.remote, name, parts);
     }
-    const token = this.box.read().deviceToken;
+    const token = this.tokens.device;
     if (!this.companionUrl || !token || this.companion?.current.state !== 'ready') {
       throw new StudioError('COMPANION_UNAVAILABLE', `The companion is not running (${this.companion?.current.state ?? 'stopped'})`);
     }

@@ -20,7 +20,7 @@ interface Running {
 }
 
 function runCompanion(args: string[], options: { env?: Record<string, string>; stdin?: string | null } = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/companion-cli-entry.ts', 'companion', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/index.ts', 'companion', ...args], {
     cwd: ROOT,
     env: { ...process.env, CREATOR_STUDIO_COMPANION_KEY: '', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

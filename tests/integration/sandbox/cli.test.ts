@@ -19,7 +19,7 @@ interface Running {
 }
 
 function runSandbox(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/sandbox-cli-entry.ts', 'sandbox', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/index.ts', 'sandbox', ...args], {
     cwd: ROOT,
     env: { ...process.env, CREATOR_STUDIO_SANDBOX_CONTROL_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
