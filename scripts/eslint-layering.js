@@ -54,6 +54,8 @@ export const layeringPlugin = {
             const allowed = ALLOWED[layer];
             // The host layers may read their own version from package.json.
             if (target === 'package.json' && layer.startsWith('electron/')) return;
+            // Data files in resources/ (rule data, tables) may be imported by every layer: data, not code.
+            if (target === 'resources' && source.endsWith('.json')) return;
             if (allowed && !allowed.includes(target)) {
               context.report({ node, message: `${layer} may not import ${target} (allowed: ${allowed.join(', ')}). See docs/ARCHITECTURE.md.` });
             }
