@@ -46,6 +46,8 @@ export interface CharTables {
   tonedReadings: Map<string, string[]>;
   /** Common characters by syllable with tone (homophone substitutes: same sound and tone, as evaders pick them). */
   homophones: Map<string, string>;
+  /** Common characters by toneless syllable. */
+  tonelessHomophones: Map<string, string>;
 }
 
 const BREAKS = '。！？!?；;\n\r\u2028\u2029…';
@@ -219,10 +221,14 @@ export function buildCharTables(data: CharTableData): CharTables {
   }
   const commonSet = new Set(data.common);
   const homophones = new Map<string, string>();
+  const tonelessHomophones = new Map<string, string>();
   for (const [syllable, chars] of Object.entries(data.pinyin)) {
-    homophones.set(syllable, [...chars].filter((c) => commonSet.has(c)).join(''));
+    const common = [...chars].filter((c) => commonSet.has(c)).join('');
+    homophones.set(syllable, common);
+    const toneless = syllable.replace(/[0-9]$/, '');
+    tonelessHomophones.set(toneless, (tonelessHomophones.get(toneless) ?? '') + common);
   }
-  return { fold, kind, evasion, digit, cjkDigit, readings, tonedReadings, homophones };
+  return { fold, kind, evasion, digit, cjkDigit, readings, tonedReadings, homophones, tonelessHomophones };
 }
 
 /** The folded form of a whole string, letters only (what a pattern is matched as). */

@@ -4,7 +4,7 @@
  * bank cards and IPv4 addresses. A run is taken whole: a mobile number inside a longer run is not one (§4).
  */
 import type { CharTables } from './chars';
-import { KIND_INVISIBLE } from './chars';
+import { KIND_INVISIBLE, KIND_NOISE } from './chars';
 import { isBankCard, isMobile, isResidentId } from './validators';
 
 export type DigitKind = 'cn_mobile' | 'cn_resident_id' | 'bank_card' | 'ip_address';
@@ -80,7 +80,14 @@ export function findDigitMatches(tables: CharTables, text: string, today?: Date)
           k++;
           continue;
         }
-        if (!SEPARATORS.has(ch)) break;
+        // An emoji between digit groups (159🌸3731🌸4077) is a separator: one, two units long.
+        if (u >= 0xd83c && u <= 0xd83e) {
+          seps++;
+          k += 2;
+          onlyDots = false;
+          continue;
+        }
+        if (!SEPARATORS.has(ch) && !(kind[u] === KIND_NOISE && u >= 0x2000)) break;
         if (ch !== '.') onlyDots = false;
         seps++;
         k++;

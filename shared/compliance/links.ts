@@ -26,7 +26,7 @@ function foldWindow(tables: CharTables, text: string, from: number, to: number):
   return { s, at };
 }
 
-const DOT = String.raw`(?:\s*(?:\.|。|｡|点|\(\.\)|\[\.\]|【\.】|\(点\)|（点）|dot|·|丶)\s*)`;
+const DOT = String.raw`(?:\s*(?:\.|。|｡|点|\(\.\)|\[\.\]|【\.】|\(点\)|（点）|dot|dian|·|丶)\s*)`;
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const PATH = String.raw`(?::\d{1,5})?(?:[/?#][\x21-\x7e]*)?`;
 
@@ -72,7 +72,7 @@ function looksLikeDomainEnd(text: string, tStart: number, tEnd: number): boolean
   const ch = text[i];
   if (ch === undefined) return false;
   if ('.。｡．点點)）]】·丶'.includes(ch)) return true;
-  return /dot$/i.test(text.slice(Math.max(0, i - 2), i + 1));
+  return /(dot|dian)$/i.test(text.slice(Math.max(0, i - 3), i + 1));
 }
 
 function isAlnum(c: number): boolean {

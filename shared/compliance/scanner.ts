@@ -133,7 +133,8 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     if (id === undefined) {
       id = contexts.length;
       contextIds.set(signature, id);
-      contexts.push({ before: ctx.before ?? null, after: ctx.after ?? 0 });
+      // Only `after` given: look after the match only (-1 disables the window before it).
+      contexts.push({ before: ctx.before ?? (ctx.after !== undefined ? -1 : null), after: ctx.after ?? 0 });
       addTerms(ctx.terms, Role.Context, id);
     }
     return id;
@@ -249,9 +250,14 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       return false;
     };
 
-    for (const [rule, as] of partsA) {
-      const bs = partsB.get(rule);
-      if (!bs) continue;
+    const isAllowed = (rule: number, ps: number, pe: number) =>
+      allows.some(([ref, s, e]) => (ref === rule || ref === -1) && s <= ps && e >= pe && (ref === -1 || e - s > pe - ps));
+    for (const [rule, allAs] of partsA) {
+      const allBs = partsB.get(rule);
+      if (!allBs) continue;
+      // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may.
+      const as = allAs.filter(([s, e]) => !isAllowed(rule, s, e));
+      const bs = allBs.filter(([s, e]) => !isAllowed(rule, s, e));
       const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
       for (const [as0, ae, aev] of as) {
         let best: [number, number, Evasion] | null = null;
@@ -325,8 +331,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     const findings: Finding[] = [];
     for (const c of candidates) {
       const rule = rules[c.rule] as Rule;
-      const allowed = allows.some(([ref, s, e]) => (ref === c.rule || ref === -1) && c.parts.some(([ps, pe]) => s <= ps && e >= pe && (ref === -1 || e - s > pe - ps)));
-      if (allowed) continue;
+      if (c.parts.some(([ps, pe]) => isAllowed(c.rule, ps, pe))) continue;
       if ((ruleUnless[c.rule] as number[]).some((id) => contextNear(id, c.start, c.end))) continue;
       const category = ruleSet.categories[rule.category];
       let severity: Severity = rule.severity ?? category?.severity ?? 'must_fix';

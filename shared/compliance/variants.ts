@@ -1,7 +1,8 @@
 /**
  * Spelling variants generated from a pattern, never from the scanned document (whole-document pinyin runs at
  * ~2 MB/s, compliance-rules.md §5): full pinyin and hanzi/pinyin mixes ("zhuanfa", "转fa"), initials ("zf"), and
- * homophones (one or two characters swapped for common characters with the same reading and tone: 薇信, 威信).
+ * homophones (one character swapped for a common character with the same reading and tone — 薇信 — or, in longer
+ * terms, the same toneless reading — 发轮功; two swapped with the same reading and tone), and Chinese numerals written as digits (6合彩).
  */
 import type { CharTables } from './chars';
 import type { Evasion } from './types';
@@ -13,7 +14,7 @@ export interface Variant {
 
 const MAX_READING_COMBOS = 8;
 /** Single swaps are what evaders use most; double swaps only while the set stays small. */
-const MAX_HOMOPHONES = 48;
+const MAX_HOMOPHONES = 64;
 
 function readingCombos(tables: CharTables, term: string): string[][] | null {
   let combos: string[][] = [[]];
@@ -52,7 +53,8 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
           out.push({ text, evasion: 'pinyin' });
         }
       }
-      if (kinds.includes('initials') && cjk.filter(Boolean).length >= 2) {
+      // Initials of two-character terms (dt, sd …) collide with everyday Latin; three or more only.
+      if (kinds.includes('initials') && cjk.filter(Boolean).length >= 3) {
         let k = 0;
         const text = chars.map((c, i) => (cjk[i] ? (combo[k++] as string)[0] : c)).join('');
         out.push({ text, evasion: 'initials' });
@@ -60,12 +62,15 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
     }
   }
   if (kinds.includes('homophone')) {
-    const subs = chars.map((c) => {
-      const readings = tables.tonedReadings.get(c) ?? [];
+    const substitutes = (c: string, toned: boolean) => {
       const set = new Set<string>();
-      for (const r of readings) for (const h of tables.homophones.get(r) ?? '') if (h !== c) set.add(h);
+      for (const r of (toned ? tables.tonedReadings : tables.readings).get(c) ?? []) {
+        for (const h of (toned ? tables.homophones : tables.tonelessHomophones).get(r) ?? '') if (h !== c) set.add(h);
+      }
       return [...set];
-    });
+    };
+    const loose = chars.map((c) => substitutes(c, false));
+    const subs = chars.map((c) => substitutes(c, true));
     const seen = new Set<string>();
     const push = (text: string) => {
       if (seen.size < MAX_HOMOPHONES && !seen.has(text)) {
@@ -73,8 +78,13 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
         out.push({ text, evasion: 'homophone' });
       }
     };
-    for (let i = 0; i < chars.length; i++) {
-      for (const h of subs[i] as string[]) push(chars.map((c, k) => (k === i ? h : c)).join(''));
+    // Same-tone single swaps first: when the cap bites, they are the likelier spellings.
+    // Toneless swaps only in terms of three or more characters or with a Latin anchor (k粉 → k分): in two-character
+    // Chinese terms they mostly spell real words (开房 → 开方, 保分 → 报分).
+    for (const list of chars.length >= 3 || /[a-z]/i.test(term) ? [subs, loose] : [subs]) {
+      for (let i = 0; i < chars.length; i++) {
+        for (const h of list[i] as string[]) push(chars.map((c, k) => (k === i ? h : c)).join(''));
+      }
     }
     if (chars.length <= 3 && seen.size < MAX_HOMOPHONES / 2) {
       for (let i = 0; i < chars.length; i++) {
@@ -85,6 +95,10 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
         }
       }
     }
+  }
+  if (/[零〇一二三四五六七八九]/.test(term)) {
+    const digits = term.replace(/[零〇一二三四五六七八九]/g, (c) => String('零一二三四五六七八九'.indexOf(c === '〇' ? '零' : c)));
+    out.push({ text: digits, evasion: 'numeral' });
   }
   return out;
 }
