@@ -1,18 +1,22 @@
 /**
  * Rich text (the WeChat-safe HTML subset of lesson bodies) reduced to plain text with a map back to the HTML, so a
- * finding in the text can be highlighted in the editor: offsets[i] is the index in the HTML of text unit i, and
- * offsets[text.length] is the end of the HTML. Block elements become line breaks (sentence breaks for the scanner);
+ * finding in the text can be highlighted in the editor: text units [start, end) come from HTML
+ * [offsets[start], ends[end - 1]); offsets[text.length] is the end of the HTML. Block elements become line breaks (sentence breaks for the scanner);
  * scripts, styles and comments contribute nothing.
  */
 
 const BLOCKS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'hr', 'figcaption', 'figure', 'tr', 'section', 'table']);
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ldquo: '“', rdquo: '”', lsquo: '‘', rsquo: '’', middot: '·', hellip: '…', mdash: '—', ndash: '–', yen: '¥', times: '×' };
 
-export function richTextToText(html: string): { text: string; offsets: Int32Array } {
+export function richTextToText(html: string): { text: string; offsets: Int32Array; ends: Int32Array } {
   const parts: string[] = [];
   const offsets: number[] = [];
-  const emit = (s: string, at: number) => {
-    for (let k = 0; k < s.length; k++) offsets.push(at);
+  const ends: number[] = [];
+  const emit = (s: string, at: number, end: number) => {
+    for (let k = 0; k < s.length; k++) {
+      offsets.push(at);
+      ends.push(end);
+    }
     parts.push(s);
   };
   let i = 0;
@@ -27,7 +31,7 @@ export function richTextToText(html: string): { text: string; offsets: Int32Arra
       }
       const close = html.indexOf('>', i + 1);
       if (close < 0) {
-        emit(html.slice(i), i);
+        emit(html.slice(i), i, n);
         break;
       }
       const tag = /^<\/?\s*([a-zA-Z0-9]+)/.exec(html.slice(i, close + 1));
@@ -37,7 +41,7 @@ export function richTextToText(html: string): { text: string; offsets: Int32Arra
         i = end < 0 ? n : html.indexOf('>', end) + 1 || n;
         continue;
       }
-      if (BLOCKS.has(name)) emit('\n', i);
+      if (BLOCKS.has(name)) emit('\n', i, close + 1);
       i = close + 1;
       continue;
     }
@@ -50,18 +54,19 @@ export function richTextToText(html: string): { text: string; offsets: Int32Arra
         else if (body.startsWith('#')) value = safeCodePoint(parseInt(body.slice(1), 10));
         else value = ENTITIES[body.toLowerCase()];
         if (value !== undefined) {
-          emit(value, i);
+          emit(value, i, i + m[0].length);
           i += m[0].length;
           continue;
         }
       }
     }
     offsets.push(i);
+    ends.push(i + 1);
     parts.push(ch);
     i++;
   }
   offsets.push(n);
-  return { text: parts.join(''), offsets: Int32Array.from(offsets) };
+  return { text: parts.join(''), offsets: Int32Array.from(offsets), ends: Int32Array.from(ends) };
 }
 
 function safeCodePoint(cp: number): string | undefined {

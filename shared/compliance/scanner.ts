@@ -266,8 +266,10 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
           const [bs0, be] = b;
           if (bs0 < ae && be > as0) continue; // overlapping parts are one word, not two
           if (r.order === 'ab' && bs0 < ae) continue;
-          const gap = bs0 >= ae ? bs0 - ae : as0 - be;
-          if (gap > r.window || gap > bestGap) continue;
+          // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when
+          // none follows, so the part after is preferred by ranking gaps before it behind every gap after it.
+          const gap = bs0 >= ae ? bs0 - ae : as0 - be + r.window + 1;
+          if (gap > 2 * r.window + 1 || (bs0 < ae && as0 - be > r.window) || gap > bestGap) continue;
           // At the same distance the longer reward wins (领红包 over 领).
           if (gap === bestGap && best && be - bs0 <= best[1] - best[0]) continue;
           if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
