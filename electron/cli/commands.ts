@@ -8,6 +8,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../studio/cli/serve')).serveCommand,
   },
   {
+    name: 'scan',
+    summary: 'Scan text for compliance findings (诱导分享, 广告法 absolute terms, personal data, links …)',
+    load: async () => (await import('../studio/cli/scan')).scanCommand,
+  },
+  {
     name: 'companion',
     summary: 'Run the companion server that talks to WeChat (embedded by the studio, or standalone for a team)',
     load: async () => (await import('../companion/cli')).companionCommand,

@@ -53,7 +53,17 @@ export async function runCli(argv: string[], io: CommandIo, commands: readonly C
   }
 }
 
-const io: CommandIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const io: CommandIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  stdin: readStdin,
+};
 
 export function main(): void {
   runCli(process.argv.slice(2), io).then(

@@ -9,6 +9,8 @@ export type CommandOptions = Record<string, { type: 'string' | 'boolean'; short?
 export interface CommandIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Everything on standard input (commands that read `-`); absent where there is none. */
+  stdin?: () => Promise<Uint8Array>;
 }
 
 export interface Command {

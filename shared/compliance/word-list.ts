@@ -1,6 +1,6 @@
 /**
- * Word lists a team imports: one term per line, optionally followed by a category column (tab, comma, or the last
- * space) given as our category id, a Chinese label (政治, 色情 …) or houbb/sensitive-word's numeric tags
+ * Word lists a team imports: one term per line, optionally followed by a category column (after a tab, a comma or
+ * the last space); a line of comma-separated terms is several terms given as our category id, a Chinese label (政治, 色情 …) or houbb/sensitive-word's numeric tags
  * (0 政治, 1 毒品, 2 色情, 3 赌博, 4 违法). Terms are matched literally (never as regular expressions), so a
  * regex-like line cannot blow up the scanner.
  */
@@ -47,65 +47,105 @@ function fail(line: number, code: WordListErrorCode, zh: string, en: string): Wo
 
 export function parseWordList(text: string, opts: { defaultCategory?: Category } = {}): WordListResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.includes('\u0000')) {
+    const line = body.slice(0, body.indexOf('\u0000')).split(/\r\n|\n|\r/).length;
+    return fail(line, 'wordList.binary', `第 ${line} 行含有 NUL 字节：这是二进制文件，不是文本词表。`, `Line ${line} contains a NUL byte: this is a binary file, not a text word list.`);
+  }
   const lines = body.split(/\r\n|\n|\r/);
   const terms: CustomTerm[] = [];
   const seen = new Set<string>();
   const skippedLines: number[] = [];
   let skipped = 0;
+  let controlLines = 0;
+  const skip = (lineNo: number) => {
+    skipped++;
+    if (skippedLines.length < 20) skippedLines.push(lineNo);
+  };
+  const add = (term: string, category: Category, lineNo: number): WordListResult | null => {
+    // Terms without a letter (punctuation-only stop words) and overlong phrases cannot be matched: skipped, counted.
+    if (!/[\p{L}\p{N}]/u.test(term) || [...term].length > WORD_LIST_LIMITS.maxTermChars) {
+      skip(lineNo);
+      return null;
+    }
+    const key = `${category}\u0000${term}`;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    terms.push({ term, category });
+    if (terms.length > WORD_LIST_LIMITS.maxTerms) {
+      return fail(lineNo, 'wordList.tooManyTerms', `词表超过 ${WORD_LIST_LIMITS.maxTerms} 个词。`, `The list has more than ${WORD_LIST_LIMITS.maxTerms} terms.`);
+    }
+    return null;
+  };
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i] as string;
     if (line.length > WORD_LIST_LIMITS.maxLineChars) {
       return fail(lineNo, 'wordList.lineTooLong', `第 ${lineNo} 行超过 ${WORD_LIST_LIMITS.maxLineChars} 个字符，不像词表。`, `Line ${lineNo} is longer than ${WORD_LIST_LIMITS.maxLineChars} characters; this does not look like a word list.`);
     }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000e-\u001f]/.test(line)) {
-      return fail(lineNo, 'wordList.binary', `第 ${lineNo} 行含有控制字符：这像是二进制文件，不是文本词表。`, `Line ${lineNo} contains control characters: this looks like a binary file, not a text word list.`);
-    }
     if (line.includes('\ufffd')) {
       return fail(lineNo, 'wordList.invalidText', `第 ${lineNo} 行不是有效的 UTF-8 文本（可能是 GBK 编码）。请另存为 UTF-8 后再导入。`, `Line ${lineNo} is not valid UTF-8 (perhaps GBK). Save the file as UTF-8 and import it again.`);
     }
+    // A stray control character inside a term (real lists have a few) makes that line unusable, not the file;
+    // many of them mean the file is not text at all.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(line)) {
+      controlLines++;
+      if (controlLines > 20 && controlLines * 20 > lineNo) {
+        return fail(lineNo, 'wordList.binary', `第 ${lineNo} 行含有控制字符，且这样的行很多：这像是二进制文件，不是文本词表。`, `Line ${lineNo} contains control characters, as do many others: this looks like a binary file, not a text word list.`);
+      }
+      skip(lineNo);
+      continue;
+    }
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    let term = trimmed;
-    let category: Category | null | undefined = null;
-    const sep = /[\t,，]/.exec(trimmed);
-    if (sep) {
-      term = trimmed.slice(0, sep.index).trim();
-      category = categoryOf(trimmed.slice(sep.index + 1));
+
+    // A tab always starts the category column.
+    const tab = trimmed.indexOf('\t');
+    if (tab >= 0) {
+      const label = trimmed.slice(tab + 1).trim();
+      const category = categoryOf(label);
       if (category === undefined) {
-        const label = trimmed.slice(sep.index + 1).trim();
         return fail(lineNo, 'wordList.unknownCategory', `第 ${lineNo} 行的分类“${label}”无法识别。可用：${CATEGORIES.join('、')}，或 政治/毒品/色情/赌博/违法。`, `Line ${lineNo}: unknown category "${label}". Use one of ${CATEGORIES.join(', ')}, or 政治/毒品/色情/赌博/违法.`);
       }
+      const resolved = category ?? opts.defaultCategory;
+      if (!resolved) return noCategory(lineNo);
+      const error = add(trimmed.slice(0, tab).trim(), resolved, lineNo);
+      if (error) return error;
+      continue;
+    }
+
+    // Commas: "term,category", "term," (an empty column), or several terms on one line ("高压气枪,气枪子弹").
+    let termsOnLine = [trimmed];
+    let category: Category | null = null;
+    if (trimmed.includes(',')) {
+      const parts = trimmed.split(',').map((p) => p.trim());
+      const last = parts[parts.length - 1] as string;
+      const asCategory = categoryOf(last);
+      if (asCategory !== undefined && parts.length > 1) {
+        category = asCategory;
+        termsOnLine = parts.slice(0, -1);
+      } else termsOnLine = parts;
     } else {
       // "term tag" (houbb's tags file): the last space separates a known category; otherwise the space is part of the term.
       const space = trimmed.lastIndexOf(' ');
-      if (space > 0) {
-        const maybe = categoryOf(trimmed.slice(space + 1));
-        if (maybe) {
-          term = trimmed.slice(0, space).trim();
-          category = maybe;
-        }
+      const maybe = space > 0 ? categoryOf(trimmed.slice(space + 1)) : undefined;
+      if (maybe) {
+        termsOnLine = [trimmed.slice(0, space).trim()];
+        category = maybe;
       }
     }
     const resolved = category ?? opts.defaultCategory;
-    if (!resolved) {
-      return fail(lineNo, 'wordList.noCategory', `第 ${lineNo} 行没有分类。请在导入时选择一个默认分类。`, `Line ${lineNo} has no category. Choose a default category for the import.`);
-    }
-    // Terms without a letter (punctuation-only stop words) and overlong phrases cannot be matched: skipped, counted.
-    if (!/[\p{L}\p{N}]/u.test(term) || [...term].length > WORD_LIST_LIMITS.maxTermChars) {
-      skipped++;
-      if (skippedLines.length < 20) skippedLines.push(lineNo);
-      continue;
-    }
-    const key = `${resolved}\u0000${term}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    terms.push({ term, category: resolved });
-    if (terms.length > WORD_LIST_LIMITS.maxTerms) {
-      return fail(lineNo, 'wordList.tooManyTerms', `词表超过 ${WORD_LIST_LIMITS.maxTerms} 个词。`, `The list has more than ${WORD_LIST_LIMITS.maxTerms} terms.`);
+    if (!resolved) return noCategory(lineNo);
+    for (const term of termsOnLine) {
+      if (term === '') continue;
+      const error = add(term, resolved, lineNo);
+      if (error) return error;
     }
   }
   if (terms.length === 0) return fail(0, 'wordList.empty', '词表里没有可导入的词。', 'The list has no terms to import.');
   return { ok: true, terms, skipped, skippedLines };
+}
+
+function noCategory(lineNo: number): WordListResult {
+  return fail(lineNo, 'wordList.noCategory', `第 ${lineNo} 行没有分类。请在导入时选择一个默认分类。`, `Line ${lineNo} has no category. Choose a default category for the import.`);
 }
