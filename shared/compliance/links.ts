@@ -12,13 +12,17 @@ export interface LinkMatch {
   kind: 'url' | 'tao_token';
 }
 
-/** The folded text of [from, to) with each folded unit's original offset (invisible units dropped). */
-function foldWindow(tables: CharTables, text: string, from: number, to: number): { s: string; at: number[] } {
+/**
+ * The folded text of [from, to) with each folded unit's original offset (invisible units dropped; with `compact`,
+ * whitespace too, for domains spelt out letter by letter: "w w w . y a s i . n e t").
+ */
+function foldWindow(tables: CharTables, text: string, from: number, to: number, compact = false): { s: string; at: number[] } {
   let s = '';
   const at: number[] = [];
   for (let i = Math.max(0, from); i < Math.min(text.length, to); i++) {
     const c = text.charCodeAt(i);
     if (tables.kind[c] === KIND_INVISIBLE) continue;
+    if (compact && (c === 0x20 || c === 0x3000 || c === 0xa0)) continue;
     s += String.fromCharCode(tables.fold[c] ?? c);
     at.push(i);
   }
@@ -39,7 +43,14 @@ export function makeLinkReader(tables: CharTables, tlds: readonly string[]) {
   /** Links whose trigger [tStart, tEnd) lies inside them. */
   function readAt(text: string, tStart: number, tEnd: number, trigger: 'tld' | 'scheme' | 'currency'): LinkMatch | null {
     if (trigger === 'tld' && !looksLikeDomainEnd(text, tStart, tEnd)) return null;
-    const { s, at } = foldWindow(tables, text, tStart - 260, tEnd + 260);
+    const found = match(text, tStart, tEnd, trigger, false);
+    if (found || trigger !== 'tld') return found;
+    // Letters spaced out one by one: read again without the spaces.
+    return /[a-z0-9] [a-z0-9] [a-z0-9]/i.test(text.slice(Math.max(0, tStart - 12), tStart)) ? match(text, tStart, tEnd, trigger, true) : null;
+  }
+
+  function match(text: string, tStart: number, tEnd: number, trigger: 'tld' | 'scheme' | 'currency', compact: boolean): LinkMatch | null {
+    const { s, at } = foldWindow(tables, text, tStart - 260, tEnd + 260, compact);
     const re = trigger === 'tld' ? domainRe : trigger === 'scheme' ? urlRe : taoRe;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;

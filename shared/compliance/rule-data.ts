@@ -9,7 +9,8 @@ import { CATEGORIES, SEVERITIES } from './types';
 const text = z.object({ zh: z.string().min(1), en: z.string().min(1) });
 const category = z.enum(CATEGORIES);
 const severity = z.enum(SEVERITIES);
-const variant = z.enum(['pinyin', 'initials', 'homophone']);
+/** homophone: same reading and tone; homophone_loose: also toneless single swaps in longer terms. */
+const variant = z.enum(['pinyin', 'initials', 'homophone', 'homophone_loose']);
 const terms = z.array(z.string().min(1)).min(1);
 
 /** A context window: fires when one of the terms occurs near the match, inside the same sentence. */

@@ -56,6 +56,7 @@ const CUSTOM_MESSAGE = {
 };
 
 const IDENTIFIER_WINDOW = 10;
+const OWN_LINK_WINDOW = 40;
 
 /** Browsers and Node both have performance.now; shared/ is typed without either, so reach it through globalThis. */
 const clock = (globalThis as { performance?: { now(): number } }).performance ?? Date;
@@ -251,7 +252,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     };
 
     const isAllowed = (rule: number, ps: number, pe: number) =>
-      allows.some(([ref, s, e]) => (ref === rule || ref === -1) && s <= ps && e >= pe && (ref === -1 || e - s > pe - ps));
+      allows.some(([ref, s, e]) => (ref === rule || ref === -1) && s <= ps && e >= pe);
     for (const [rule, allAs] of partsA) {
       const allBs = partsB.get(rule);
       if (!allBs) continue;
@@ -269,7 +270,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
           // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when
           // none follows, so the part after is preferred by ranking gaps before it behind every gap after it.
           const gap = bs0 >= ae ? bs0 - ae : as0 - be + r.window + 1;
-          if (gap > 2 * r.window + 1 || (bs0 < ae && as0 - be > r.window) || gap > bestGap) continue;
+          if ((bs0 >= ae ? bs0 - ae : as0 - be) > r.window || gap > bestGap) continue;
           // At the same distance the longer reward wins (领红包 over 领).
           if (gap === bestGap && best && be - bs0 <= best[1] - best[0]) continue;
           if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
@@ -283,6 +284,8 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
     }
 
+    /** The tenant's own links: an "open in the browser" instruction next to one of them is not external. */
+    const ownLinks: [number, number][] = [];
     if (linkHits.length > 0) {
       const urlRule = validatorRule.get('url');
       const taoRule = validatorRule.get('tao_token');
@@ -293,7 +296,10 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         if (!link) continue;
         const rule = link.kind === 'tao_token' ? taoRule : urlRule;
         if (rule === undefined) continue;
-        if (link.host && isWhitelisted(link.host, whitelist)) continue;
+        if (link.host && isWhitelisted(link.host, whitelist)) {
+          ownLinks.push([link.start, link.end]);
+          continue;
+        }
         const sig = `${link.start}:${link.end}`;
         if (seen.has(sig)) continue;
         seen.add(sig);
@@ -334,6 +340,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     for (const c of candidates) {
       const rule = rules[c.rule] as Rule;
       if (c.parts.some(([ps, pe]) => isAllowed(c.rule, ps, pe))) continue;
+      if (rule.category === 'external_link' && rule.kind === 'pair' && ownLinks.some(([ls, le]) => le >= c.start - OWN_LINK_WINDOW && ls <= c.end + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, c.start), Math.max(ls, c.end)))) continue;
       if ((ruleUnless[c.rule] as number[]).some((id) => contextNear(id, c.start, c.end))) continue;
       const category = ruleSet.categories[rule.category];
       let severity: Severity = rule.severity ?? category?.severity ?? 'must_fix';

@@ -13,6 +13,7 @@ export interface Variant {
 }
 
 const MAX_READING_COMBOS = 8;
+const PARTICLES = '的了吗呢吧啊着地得之乎者也';
 /** Single swaps are what evaders use most; double swaps only while the set stays small. */
 const MAX_HOMOPHONES = 64;
 
@@ -61,7 +62,9 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
       }
     }
   }
-  if (kinds.includes('homophone')) {
+  // Same-tone swaps in two-character terms spell too many real words (保底 → 保提) outside the block categories,
+  // whose rules ask for homophone_loose.
+  if ((kinds.includes('homophone') && chars.length >= 3) || kinds.includes('homophone_loose')) {
     const substitutes = (c: string, toned: boolean) => {
       const set = new Set<string>();
       for (const r of (toned ? tables.tonedReadings : tables.readings).get(c) ?? []) {
@@ -69,8 +72,9 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
       }
       return [...set];
     };
-    const loose = chars.map((c) => substitutes(c, false));
-    const subs = chars.map((c) => substitutes(c, true));
+    // Particles (的, 了 …) are never what an evader swaps, and swapping them only spells other words.
+    const loose = chars.map((c) => (PARTICLES.includes(c) ? [] : substitutes(c, false)));
+    const subs = chars.map((c) => (PARTICLES.includes(c) ? [] : substitutes(c, true)));
     const seen = new Set<string>();
     const push = (text: string) => {
       if (seen.size < MAX_HOMOPHONES && !seen.has(text)) {
@@ -79,9 +83,10 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
       }
     };
     // Same-tone single swaps first: when the cap bites, they are the likelier spellings.
-    // Toneless swaps only in terms of three or more characters or with a Latin anchor (k粉 → k分): in two-character
-    // Chinese terms they mostly spell real words (开房 → 开方, 保分 → 报分).
-    for (const list of chars.length >= 3 || /[a-z]/i.test(term) ? [subs, loose] : [subs]) {
+    // Toneless swaps (homophone_loose, for the block categories whose evaders ignore tones) only in terms of three or
+    // more characters or with a Latin anchor (k粉 → k分): in two-character Chinese terms they mostly spell real words
+    // (开房 → 开方, 保分 → 报分).
+    for (const list of kinds.includes('homophone_loose') && (chars.length >= 3 || /[a-z]/i.test(term)) ? [subs, loose] : [subs]) {
       for (let i = 0; i < chars.length; i++) {
         for (const h of list[i] as string[]) push(chars.map((c, k) => (k === i ? h : c)).join(''));
       }

@@ -115,9 +115,14 @@ export function parseWordList(text: string, opts: { defaultCategory?: Category }
     }
 
     // Commas: "term,category", "term," (an empty column), or several terms on one line ("高压气枪,气枪子弹").
+    // houbb's tags file comes first: "term 1,4" (a space, then numeric tags; the first decides).
     let termsOnLine = [trimmed];
     let category: Category | null = null;
-    if (trimmed.includes(',')) {
+    const tagged = /^(.*\S)\s+([0-4](?:,[0-4])*)$/.exec(trimmed);
+    if (tagged) {
+      termsOnLine = [tagged[1] as string];
+      category = categoryOf(tagged[2] as string) ?? null;
+    } else if (trimmed.includes(',')) {
       const parts = trimmed.split(',').map((p) => p.trim());
       const last = parts[parts.length - 1] as string;
       const asCategory = categoryOf(last);

@@ -80,8 +80,10 @@ describe('variants', () => {
     expect(v('百家乐', ['initials'])).toContain('bjl');
     expect(v('转发', ['initials'])).toEqual([]); // two-character initials collide with everyday Latin
     expect(v('加微信', ['homophone'])).toEqual(expect.arrayContaining(['加薇信', '加威信']));
-    expect(v('法轮功', ['homophone'])).toContain('发轮功');
-    expect(v('冰毒', ['homophone'])).not.toContain('病毒'); // toneless swaps only in longer terms
+    expect(v('法轮功', ['homophone_loose'])).toContain('发轮功');
+    expect(v('法轮功', ['homophone'])).not.toContain('发轮功'); // tones differ: only the loose kind swaps it
+    expect(v('保底', ['homophone'])).toEqual([]); // two-character same-tone swaps spell real words outside the block categories
+    expect(v('冰毒', ['homophone_loose'])).not.toContain('病毒'); // toneless swaps only in longer terms
     expect(v('六合彩', [])).toContain('6合彩');
   });
 });
