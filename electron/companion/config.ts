@@ -20,6 +20,9 @@
  * | wechat.officialAccount.messageMode     | OA_MESSAGE_MODE              | safe                          |
  * | wechat.websiteApp.appId                | WEBSITE_APP_ID               |                               |
  * | wechat.websiteApp.appSecret            | WEBSITE_APP_SECRET           | secret, `env:` allowed        |
+ * | wechat.miniProgram.appId               | MINI_PROGRAM_APP_ID          | (the online second opinion)   |
+ * | wechat.miniProgram.appSecret           | MINI_PROGRAM_APP_SECRET      | secret, `env:` allowed        |
+ * | wechat.miniProgram.reviewOpenid        | MINI_PROGRAM_REVIEW_OPENID   | openid msg_sec_check runs as  |
  * | wechat.baseUrls.api / open / mp        | API_BASE_URL / OPEN_BASE_URL / MP_BASE_URL | WeChat's real hosts |
  * | wechat.baseUrls.pay                    | PAY_BASE_URL                 | https://api.mch.weixin.qq.com |
  * | wechat.pay.appId                       | PAY_APP_ID                   | the official account's appId  |
@@ -74,6 +77,9 @@ export const ENV_SETTINGS: readonly { key: string; env: string; kind: Kind; secr
   { key: 'wechat.officialAccount.messageMode', env: 'OA_MESSAGE_MODE', kind: 'string' },
   { key: 'wechat.websiteApp.appId', env: 'WEBSITE_APP_ID', kind: 'string' },
   { key: 'wechat.websiteApp.appSecret', env: 'WEBSITE_APP_SECRET', kind: 'string', secret: true },
+  { key: 'wechat.miniProgram.appId', env: 'MINI_PROGRAM_APP_ID', kind: 'string' },
+  { key: 'wechat.miniProgram.appSecret', env: 'MINI_PROGRAM_APP_SECRET', kind: 'string', secret: true },
+  { key: 'wechat.miniProgram.reviewOpenid', env: 'MINI_PROGRAM_REVIEW_OPENID', kind: 'string' },
   { key: 'wechat.baseUrls.api', env: 'API_BASE_URL', kind: 'string' },
   { key: 'wechat.baseUrls.open', env: 'OPEN_BASE_URL', kind: 'string' },
   { key: 'wechat.baseUrls.mp', env: 'MP_BASE_URL', kind: 'string' },
@@ -123,6 +129,16 @@ const fileSchema = z.strictObject({
         })
         .default({ messageMode: 'safe' }),
       websiteApp: z.strictObject({ appId: appId.optional(), appSecret: appSecret.optional() }).default({}),
+      miniProgram: z
+        .strictObject({
+          appId: appId.optional(),
+          appSecret: appSecret.optional(),
+          reviewOpenid: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{6,64}$/, 'must be an openid of the mini program (letters, digits, - and _)')
+            .optional(),
+        })
+        .default({}),
       baseUrls: z
         .strictObject({
           api: httpUrl.default(WECHAT_HOSTS.api),
@@ -136,6 +152,7 @@ const fileSchema = z.strictObject({
     .default({
       officialAccount: { messageMode: 'safe' },
       websiteApp: {},
+      miniProgram: {},
       baseUrls: WECHAT_HOSTS,
       pay: { reconcileIntervalSeconds: EMPTY_PAY_CONFIG.reconcileIntervalSeconds },
     }),
@@ -162,6 +179,11 @@ export interface CompanionConfig {
       messageMode: MessageMode;
     };
     websiteApp: { appId: string | null; appSecret: string | null };
+    /**
+     * The mini program whose msg_sec_check (content security, §8.1) gives the online second opinion, and the openid
+     * checks run as when the calling member has none in it.
+     */
+    miniProgram: { appId: string | null; appSecret: string | null; reviewOpenid: string | null };
     /** Where each WeChat host is; all of them point at the sandbox when `sandbox` is true. */
     baseUrls: { api: string; open: string; mp: string; pay: string };
     /** WeChat Pay (config-pay.ts); secrets in it are held in memory only. */
@@ -287,6 +309,7 @@ export function parseConfig(
   const baseDir = options.baseDir ?? process.cwd();
   const oa = c.wechat.officialAccount;
   const web = c.wechat.websiteApp;
+  const mini = c.wechat.miniProgram;
   const sandboxUrl = c.sandboxUrl ?? null;
   const pay = resolvePayConfig(c.wechat.pay, { baseDir, sandbox: c.sandbox, publicBaseUrl: c.publicBaseUrl ?? null });
   if (pay.problems.length > 0) throw new ConfigError(pay.problems.map((p) => ({ ...p, source: sourceOf.get(p.key) ?? fileLabel })));
@@ -308,6 +331,7 @@ export function parseConfig(
         messageMode: oa.messageMode,
       },
       websiteApp: { appId: web.appId ?? null, appSecret: web.appSecret ?? null },
+      miniProgram: { appId: mini.appId ?? null, appSecret: mini.appSecret ?? null, reviewOpenid: mini.reviewOpenid ?? null },
       baseUrls: c.sandbox && sandboxUrl ? { api: sandboxUrl, open: sandboxUrl, mp: sandboxUrl, pay: sandboxUrl } : c.wechat.baseUrls,
       pay: pay.pay,
     },

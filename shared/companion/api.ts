@@ -21,8 +21,10 @@ import {
   paySettingsSchema,
   refundSchema,
 } from './pay';
+import { DEFAULT_SEC_SCENE, SEC_CHECK_MAX_TEXT, SEC_SCENES, secCheckResultSchema } from './content-check';
 
 export * from './pay';
+export * from './content-check';
 
 export const ROLES = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -149,6 +151,11 @@ export const companionSettingsSchema = z.object({
   publicBaseUrl: z.string(),
   officialAccount: z.object({ appId: z.string(), messageMode: z.enum(['plain', 'compatible', 'safe']), configured: z.boolean() }),
   websiteApp: z.object({ appId: z.string(), configured: z.boolean() }),
+  /**
+   * The mini program whose msg_sec_check gives the online second opinion: configured = AppID and AppSecret set;
+   * `reviewOpenidMasked` is the openid checks run as when the calling member has none in it (masked; null = unset).
+   */
+  miniProgram: z.object({ appId: z.string(), configured: z.boolean(), reviewOpenidMasked: z.string().nullable() }),
   /** How team members bind by default. */
   bindingMode: z.enum(['qrconnect', 'oauth']),
 });
@@ -160,6 +167,8 @@ interface RouteDef {
   path: string;
   /** The least role that may call it; `null` for routes that authenticate otherwise (pairing). */
   role: Role | null;
+  /** A POST only because its input is too large for a query string: it changes no team data (it may call WeChat). */
+  readOnly?: true;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -249,7 +258,13 @@ export const companionRoutes = {
     method: 'PUT',
     path: '/api/settings',
     role: 'owner',
-    body: z.object({ bindingMode: z.enum(['qrconnect', 'oauth']) }).partial(),
+    body: z
+      .object({
+        bindingMode: z.enum(['qrconnect', 'oauth']),
+        /** null clears it. CONFLICT when the config sets it. */
+        miniProgram: z.object({ reviewOpenid: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'an openid is 6–64 letters, digits, - or _').nullable() }),
+      })
+      .partial(),
     response: companionSettingsSchema,
   },
   /**
@@ -271,8 +286,30 @@ export const companionRoutes = {
         .partial()
         .optional(),
       websiteApp: z.object({ appSecret: z.string().min(16).max(64) }).optional(),
+      miniProgram: z.object({ appSecret: z.string().min(16).max(64) }).optional(),
     }),
     response: z.object({ updated: z.array(z.string()) }),
+  },
+  /**
+   * The online second opinion: WeChat's msg_sec_check v2 through the team's mini program, as the calling member (their
+   * openid in the mini program if bound there, else the configured review openid). Text over 2,500 characters is
+   * checked in chunks cut at sentence ends; the worst chunk decides. NOT_CONFIGURED without a mini program or an
+   * openid to check as; WECHAT_ERROR (details.errcode) or WECHAT_UNREACHABLE when WeChat fails.
+   */
+  'content.check': {
+    method: 'POST',
+    path: '/api/content/check',
+    role: 'viewer',
+    readOnly: true,
+    body: z.object({
+      text: z.string().min(1).max(SEC_CHECK_MAX_TEXT),
+      scene: z
+        .number()
+        .int()
+        .refine((n) => (SEC_SCENES as readonly number[]).includes(n), 'scene is 1, 2, 3 or 4')
+        .default(DEFAULT_SEC_SCENE),
+    }),
+    response: secCheckResultSchema,
   },
   /** WeChat Pay settings: configured flags and non-secret values only. */
   'pay.settings': { method: 'GET', path: '/api/pay/settings', role: 'viewer', response: paySettingsSchema },

@@ -57,7 +57,8 @@ export const sandboxControl = {
     body: z.object({
       appId: z.string().regex(/^wx[0-9a-f]{16}$/),
       appSecret: z.string().min(16).max(64),
-      kind: z.enum(['officialAccount', 'websiteApp']),
+      /** A mini program (小程序) can call msg_sec_check (§8.1); only official accounts get pushes and QR codes. */
+      kind: z.enum(['officialAccount', 'websiteApp', 'miniProgram']),
       name: z.string().min(1).max(64),
       /** The account's original id (gh_…), used as ToUserName in pushes. */
       originalId: z.string().optional(),
@@ -73,6 +74,16 @@ export const sandboxControl = {
     response: z.object({ ok: z.literal(true) }),
   },
   'users.list': { method: 'GET', path: '/__sandbox/users', response: z.object({ items: z.array(sandboxUserSchema) }) },
+  /**
+   * The openid a sandbox user has in one registered app — what that app learns when the user signs in (for a mini
+   * program, `wx.login` then code2session). msg_sec_check v2 needs the openid of a user of the mini program (§8.1).
+   */
+  'users.openid': {
+    method: 'POST',
+    path: '/__sandbox/users/openid',
+    body: z.object({ appId: z.string(), userId: z.string() }),
+    response: z.object({ openid: z.string() }),
+  },
   'clock.advance': {
     method: 'POST',
     path: '/__sandbox/clock/advance',

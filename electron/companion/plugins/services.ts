@@ -1,10 +1,12 @@
 /**
  * The application services, loaded after the infrastructure and before the routes: team, settings, audit log, the
- * WeChat client, scenes, events (whose queue resumes what a previous run left) and bindings.
+ * WeChat client, scenes, events (whose queue resumes what a previous run left), bindings, and the content check
+ * through the mini program (its own WeChat client and token).
  */
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from '../services/audit';
 import { BindingService } from '../services/bindings';
+import { ContentCheckService } from '../services/content-check';
 import { EventService } from '../services/events';
 import { SceneService } from '../services/scenes';
 import { SettingsService } from '../services/settings';
@@ -36,6 +38,17 @@ export const services = plugin('companion-services', async (app: FastifyInstance
     log,
     ...deps.wechat,
   });
+  // The mini program has its own access token: a second client with the same audit log, limits and retries.
+  const miniProgramWechat = new WechatClient({
+    baseUrls: () => config.wechat.baseUrls,
+    officialAccount: () => ({ appId: config.wechat.miniProgram.appId, appSecret: secrets.get('miniProgram.appSecret') }),
+    audit,
+    now,
+    noProxy: config.sandbox,
+    log,
+    ...deps.wechat,
+  });
+  const contentCheck = new ContentCheckService({ db, client: miniProgramWechat, config, secrets, settings });
   const scenes = new SceneService(db, wechat, now);
   const events = new EventService(db, scenes, now, log);
   const bindings = new BindingService({
@@ -68,9 +81,10 @@ export const services = plugin('companion-services', async (app: FastifyInstance
     return crypto;
   };
   secrets.onChange((names) => {
-    if (names.every((n) => n.startsWith('pay.'))) return;
-    crypto = null;
     // A new AppSecret invalidates nothing at WeChat's end by itself, but a token fetched with the old one is suspect.
+    if (names.includes('miniProgram.appSecret')) miniProgramWechat.tokens.reset();
+    if (names.every((n) => n.startsWith('pay.') || n.startsWith('miniProgram.'))) return;
+    crypto = null;
     wechat.tokens.reset();
   });
 
@@ -88,6 +102,7 @@ export const services = plugin('companion-services', async (app: FastifyInstance
     scenes,
     events,
     bindings,
+    contentCheck,
     eventCrypto,
   });
 

@@ -10,6 +10,7 @@ import type { Role } from '../../../shared/companion/api';
 import type { CompanionConfig } from '../config';
 import type { AuditLog } from '../services/audit';
 import type { BindingService } from '../services/bindings';
+import type { ContentCheckService } from '../services/content-check';
 import type { EventService } from '../services/events';
 import type { SceneService } from '../services/scenes';
 import type { SecretsService } from '../services/secrets';
@@ -76,6 +77,8 @@ export interface CompanionServices {
   scenes: SceneService;
   events: EventService;
   bindings: BindingService;
+  /** msg_sec_check through the mini program (the online second opinion). */
+  contentCheck: ContentCheckService;
   eventCrypto: () => EventCrypto;
 }
 

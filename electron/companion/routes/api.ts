@@ -38,6 +38,7 @@ function secretUpdates(body: Part<'secrets.put', 'body'>) {
     'officialAccount.token': body.officialAccount?.token,
     'officialAccount.encodingAesKey': body.officialAccount?.encodingAesKey,
     'websiteApp.appSecret': body.websiteApp?.appSecret,
+    'miniProgram.appSecret': body.miniProgram?.appSecret,
   };
 }
 
@@ -90,6 +91,7 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
     'orders.close': (call) => app.pay.orders.close(call.params.outTradeNo, who(call).member.id),
     'refunds.create': (call) => app.pay.refunds.create(call.params.outTradeNo, call.body, who(call).member.id),
     'enrolments.list': ({ query }) => app.pay.queries.enrolments(query.courseId, query.limit, query.offset),
+    'content.check': (call) => c.contentCheck.check(call.body, who(call).member.id),
   };
 
   for (const name of Object.keys(companionRoutes) as CompanionRouteName[]) {

@@ -1,7 +1,7 @@
 /**
  * 接口调用明细: every call the companion makes to WeChat — when, which API, WeChat's errcode, how long it took and
  * for which member — with parameters desensitized before they are stored (secrets, tokens and codes removed, openids
- * masked). Listed page by page and exported as CSV for Excel.
+ * masked, texts sent for checking reduced to their length). Listed page by page and exported as CSV for Excel.
  */
 import type Database from 'better-sqlite3';
 import { maskOpenid } from '../../../shared/companion/api';
@@ -25,11 +25,14 @@ const HIDDEN = new Set([
   'payer_client_ip',
 ]);
 const MASKED = new Set(['openid', 'unionid', 'touser', 'openid_list']);
+/** Texts sent for checking (msg_sec_check): drafts stay out of the log, only their length is kept. */
+const SUMMARIZED = new Set(['content']);
 
 /** A copy of `value` fit for the audit log: hidden keys replaced, openids masked, long strings cut. */
 export function desensitize(value: unknown, key = ''): unknown {
   const k = key.toLowerCase();
   if (HIDDEN.has(k)) return '***';
+  if (SUMMARIZED.has(k) && typeof value === 'string') return `[${value.length} characters]`;
   if (MASKED.has(k)) {
     if (typeof value === 'string') return maskOpenid(value);
     if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? maskOpenid(v) : '***'));

@@ -1,8 +1,9 @@
 /**
- * The WeChat secrets the companion uses (AppSecrets, the push Token and EncodingAESKey): each comes either from the
- * config (a literal or an `env:` reference, kept in memory only) or from `secrets.put`, sealed in the database. A
- * secret the config sets is the config's: the API refuses to change it, so there is one source of truth per secret.
- * No route ever returns a secret; only whether it is configured.
+ * The WeChat secrets the companion uses (the AppSecrets of the official account, website app and mini program, the
+ * push Token and EncodingAESKey, WeChat Pay's keys): each comes either from the config (a literal or an `env:`
+ * reference, kept in memory only) or from `secrets.put`, sealed in the database. A secret the config sets is the
+ * config's: the API refuses to change it, so there is one source of truth per secret. No route ever returns a secret;
+ * only whether it is configured.
  */
 import type Database from 'better-sqlite3';
 import type { CompanionConfig } from '../config';
@@ -14,6 +15,8 @@ export const SECRET_NAMES = [
   'officialAccount.token',
   'officialAccount.encodingAesKey',
   'websiteApp.appSecret',
+  // The mini program of the online second opinion (msg_sec_check).
+  'miniProgram.appSecret',
   // WeChat Pay: the merchant API private key (PEM), the APIv3 key, the WeChat Pay public key (PEM).
   'pay.merchantPrivateKey',
   'pay.apiV3Key',
@@ -28,6 +31,7 @@ const KEY_CHECK_PLAINTEXT = 'creator-studio companion master key check v1';
 export function secretsFromConfig(config: CompanionConfig): Partial<Record<SecretName, string>> {
   const oa = config.wechat.officialAccount;
   const web = config.wechat.websiteApp;
+  const mini = config.wechat.miniProgram;
   const pay = config.wechat.pay;
   return {
     ...(pay.merchantPrivateKeyPem ? { 'pay.merchantPrivateKey': pay.merchantPrivateKeyPem } : {}),
@@ -37,6 +41,7 @@ export function secretsFromConfig(config: CompanionConfig): Partial<Record<Secre
     ...(oa.token ? { 'officialAccount.token': oa.token } : {}),
     ...(oa.encodingAesKey ? { 'officialAccount.encodingAesKey': oa.encodingAesKey } : {}),
     ...(web.appSecret ? { 'websiteApp.appSecret': web.appSecret } : {}),
+    ...(mini.appSecret ? { 'miniProgram.appSecret': mini.appSecret } : {}),
   };
 }
 

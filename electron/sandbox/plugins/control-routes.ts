@@ -44,6 +44,13 @@ export async function controlRoutes(app: FastifyInstance, ctx: SandboxContext): 
     items: ctx.users.list().map((u) => ({ id: u.id, nickname: u.nickname, avatarUrl: avatarUrlOf(ctx, u.id), hasUnionid: u.hasUnionid })),
   }));
 
+  app.post(control['users.openid'].path, async (request) => {
+    const { appId, userId } = parseWith(control['users.openid'].body, request.body);
+    if (!ctx.apps.get(appId)) throw new SandboxError('NOT_FOUND', `no app ${appId} in the sandbox`);
+    if (!ctx.users.get(userId)) throw new SandboxError('NOT_FOUND', `no user ${userId} in the sandbox`);
+    return { openid: ctx.users.openid(appId, userId) };
+  });
+
   app.post(control['clock.advance'].path, async (request) => {
     const { seconds } = parseWith(control['clock.advance'].body, request.body);
     const now = ctx.clock.advance(seconds);

@@ -1,7 +1,7 @@
 /**
- * The WeChat API surface (cgi-bin, sns): one encapsulated context whose hooks apply injected faults before any route
- * runs, read every body as text (WeChat parses JSON itself and answers 47001, not 415), and turn unexpected errors
- * into WeChat's `-1 system error`.
+ * The WeChat API surface (cgi-bin, sns, wxa): one encapsulated context whose hooks apply injected faults before any
+ * route runs, read every body as text (WeChat parses JSON itself and answers 47001, not 415), and turn unexpected
+ * errors into WeChat's `-1 system error`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context';
@@ -9,6 +9,7 @@ import { callerIp, pathOf, queryParam } from '../http-helpers';
 import { ipAllowed, type SandboxApp } from '../state/apps';
 import { wechatError, type WechatError } from '../wechat-errors';
 import { qrcodeRoutes } from './qrcode-routes';
+import { secCheckRoutes } from './sec-check-routes';
 import { snsRoutes } from './sns-routes';
 import { tokenRoutes } from './token-routes';
 
@@ -35,6 +36,7 @@ export async function wechatApi(app: FastifyInstance, ctx: SandboxContext): Prom
   await app.register(tokenRoutes, ctx);
   await app.register(snsRoutes, ctx);
   await app.register(qrcodeRoutes, ctx);
+  await app.register(secCheckRoutes, ctx);
 }
 
 /** The JSON object in a WeChat API body, or null when it is not one (the route answers 47001). */

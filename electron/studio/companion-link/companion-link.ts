@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CompanionRouteName } from '../../../shared/companion/api';
 import { StudioError } from '../../../shared/contract/index';
-import { SANDBOX_CONTROL_HEADER } from '../../../shared/wechat-sandbox/control';
+import { SANDBOX_CONTROL_HEADER, sandboxControl } from '../../../shared/wechat-sandbox/control';
 import { payPlatformSchema } from '../../../shared/wechat-sandbox/pay-control';
 import { ChildService, type CliLauncher, type ServiceState } from './child-service';
 import { companionRequest, type RequestParts, type RouteAnswer } from './companion-client';
@@ -27,6 +27,8 @@ interface StudioSecrets extends Record<string, string> {
   oaToken: string;
   oaAesKey: string;
   webAppSecret: string;
+  /** The sandbox mini program's AppSecret (WeChat's content check, the online second opinion). */
+  miniAppSecret: string;
   /** The sandbox merchant's API private key (PKCS#8 PEM) and APIv3 key, for WeChat Pay in sandbox mode. */
   payMerchantKeyPem: string;
   payApiV3Key: string;
@@ -36,6 +38,8 @@ interface StudioSecrets extends Record<string, string> {
 interface LinkState {
   oaAppId: string;
   webAppId: string;
+  /** The sandbox mini program whose msg_sec_check gives the online second opinion. */
+  miniAppId: string;
   /** The sandbox merchant (商户号) and its API certificate serial. */
   payMchId: string;
   paySerialNo: string;
@@ -137,6 +141,7 @@ export class CompanionLink {
       oaToken: stored.oaToken ?? secret(8),
       oaAesKey: stored.oaAesKey ?? encodingAesKey(),
       webAppSecret: stored.webAppSecret ?? secret(),
+      miniAppSecret: stored.miniAppSecret ?? secret(),
       payMerchantKeyPem: stored.payMerchantKeyPem ?? merchantKeyPem(),
       payApiV3Key: stored.payApiV3Key ?? randomBytes(24).toString('base64url').slice(0, 32),
     };
@@ -144,7 +149,15 @@ export class CompanionLink {
     this.tokens = { device: secrets.deviceToken, remote: secrets.remoteDeviceToken };
 
     // Written back every time: a workspace set up before a field existed keeps what was generated for it now.
-    const state = this.readState() ?? { oaAppId: wxAppId(), webAppId: wxAppId(), payMchId: mchId(), paySerialNo: hexSerial(), mode: 'embedded', remoteUrl: null };
+    const state = this.readState() ?? {
+      oaAppId: wxAppId(),
+      webAppId: wxAppId(),
+      miniAppId: wxAppId(),
+      payMchId: mchId(),
+      paySerialNo: hexSerial(),
+      mode: 'embedded',
+      remoteUrl: null,
+    };
     this.writeState(state);
     return { secrets, state };
   }
@@ -160,6 +173,8 @@ export class CompanionLink {
         ? {
             oaAppId: state.oaAppId,
             webAppId: state.webAppId,
+            // Workspaces set up before the second opinion existed get a sandbox mini program now.
+            miniAppId: state.miniAppId ?? wxAppId(),
             // Workspaces set up before WeChat Pay existed get a sandbox merchant now.
             payMchId: state.payMchId ?? mchId(),
             paySerialNo: state.paySerialNo ?? hexSerial(),
@@ -275,6 +290,7 @@ export class CompanionLink {
           wechat: {
             officialAccount: { appId: state.oaAppId, messageMode: 'safe' },
             websiteApp: { appId: state.webAppId },
+            miniProgram: { appId: state.miniAppId },
           },
         },
         null,
@@ -303,6 +319,7 @@ export class CompanionLink {
           body: {
             officialAccount: { appSecret: secrets.oaAppSecret, token: secrets.oaToken, encodingAesKey: secrets.oaAesKey },
             websiteApp: { appSecret: secrets.webAppSecret },
+            miniProgram: { appSecret: secrets.miniAppSecret },
           },
         });
         await this.registerSandboxApps(secrets, state);
@@ -348,10 +365,41 @@ export class CompanionLink {
       push: { url: `${this.companionUrl}/wechat/events`, token: secrets.oaToken, encodingAesKey: secrets.oaAesKey, mode: 'safe' },
     });
     await put({ appId: state.webAppId, appSecret: secrets.webAppSecret, kind: 'websiteApp', name: '创作者工作台（沙箱网站应用）' });
+    // The second opinion is set up apart too: without it the studio scans locally only.
+    await this.setUpSandboxMiniProgram(secrets, state).catch((error: unknown) =>
+      this.options.log(`[companion] content-check sandbox set-up failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     // WeChat Pay is set up apart: a failure there leaves pay "not configured" but the rest of the companion working.
     await this.setUpSandboxPay(secrets, state).catch((error: unknown) =>
       this.options.log(`[companion] WeChat Pay sandbox set-up failed: ${error instanceof Error ? error.message : String(error)}`),
     );
+  }
+
+  /**
+   * Registers the sandbox mini program, whose msg_sec_check gives the online second opinion. v2 runs as a user of the
+   * mini program (wechat-protocols.md §8.1): here the sandbox's first user, whose openid in it becomes the companion's
+   * review openid. After every start, since the sandbox keeps nothing across restarts.
+   */
+  private async setUpSandboxMiniProgram(secrets: StudioSecrets, state: LinkState): Promise<void> {
+    const headers = { 'Content-Type': 'application/json', [SANDBOX_CONTROL_HEADER]: secrets.sandboxControlToken };
+    const app = await fetch(`${this.sandboxUrl}${sandboxControl['apps.put'].path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ appId: state.miniAppId, appSecret: secrets.miniAppSecret, kind: 'miniProgram', name: '创作者工作台（沙箱小程序）' }),
+    });
+    if (!app.ok) throw new Error(`the sandbox refused the mini program (${app.status}): ${await app.text()}`);
+    const users = await fetch(`${this.sandboxUrl}${sandboxControl['users.list'].path}`, { headers: { [SANDBOX_CONTROL_HEADER]: secrets.sandboxControlToken } });
+    if (!users.ok) throw new Error(`the sandbox did not list its users (${users.status})`);
+    const reviewer = sandboxControl['users.list'].response.parse(await users.json()).items[0];
+    if (!reviewer) throw new Error('the sandbox has no users');
+    const res = await fetch(`${this.sandboxUrl}${sandboxControl['users.openid'].path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ appId: state.miniAppId, userId: reviewer.id }),
+    });
+    if (!res.ok) throw new Error(`the sandbox gave no openid (${res.status}): ${await res.text()}`);
+    const { openid } = sandboxControl['users.openid'].response.parse(await res.json());
+    await companionRequest(this.companionUrl!, secrets.deviceToken, 'settings.update', { body: { miniProgram: { reviewOpenid: openid } } });
   }
 
   /**

@@ -54,7 +54,7 @@ describe('companion config', () => {
   });
 
   it('reads the committed example (with its env: references set)', () => {
-    const env = { WECHAT_OA_APP_SECRET: SECRET, WECHAT_OA_TOKEN: 'tokentoken', WECHAT_OA_AES_KEY: AES_KEY, WECHAT_WEB_APP_SECRET: SECRET };
+    const env = { WECHAT_OA_APP_SECRET: SECRET, WECHAT_OA_TOKEN: 'tokentoken', WECHAT_OA_AES_KEY: AES_KEY, WECHAT_WEB_APP_SECRET: SECRET, WECHAT_MINI_APP_SECRET: SECRET };
     const example = path.join(ROOT, 'electron', 'companion', 'companion.example.json');
     const config = loadConfig({ file: example, env });
     expect(config.wechat.officialAccount).toEqual({
@@ -64,6 +64,7 @@ describe('companion config', () => {
       encodingAesKey: AES_KEY,
       messageMode: 'safe',
     });
+    expect(config.wechat.miniProgram).toEqual({ appId: 'wx2468ace013579bdf', appSecret: SECRET, reviewOpenid: null });
     expect(config.secretsKeyFile).toBe(path.join(ROOT, 'electron', 'companion', 'companion.key'));
     expect(config.publicBaseUrl).toBe('https://studio.example.com');
   });
