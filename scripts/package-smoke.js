@@ -161,4 +161,6 @@ async function run() {
   check(packedNative.length === 0, 'no .node file left inside the archive', packedNative.join(', '));
   const shipped = path.join(resources, 'native', 'better_sqlite3.node');
   check(fs.existsSync(shipped) && fs.readFileSync(shipped).equals(fs.readFileSync(standIn)), 'extraResources: resources/native/better_sqlite3.node is the addon given', '(a stand-in here)');
+  const previewFont = path.join(resources, 'preview', 'fonts', 'NotoSansSC-Regular.subset.woff2');
+  check(fs.existsSync(previewFont), 'extraResources: the preview fonts ship in resources/preview/fonts');
 }

@@ -22,6 +22,9 @@ import {
 } from '../../shared/contract/index';
 import { CourseService } from './services/courses';
 import { MediaService } from './services/media';
+import { PreviewService } from './services/preview';
+import { ComplianceService } from './services/compliance';
+import { complianceHandlers } from './services/compliance-handlers';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
 import { quote as quoteOrder } from '../../shared/domain/pricing';
@@ -29,6 +32,7 @@ import { APP_NAME, APP_VERSION } from './app-meta';
 import { AvatarCache } from './companion-link/avatar-cache';
 import type { CliLauncher } from './companion-link/child-service';
 import { CompanionLink, type LinkStatus } from './companion-link/companion-link';
+import { secondOpinion } from './companion-link/second-opinion';
 import type { Sealer } from './companion-link/secret-box';
 
 export interface HostOptions {
@@ -87,6 +91,7 @@ const WITHOUT_WORKSPACE = new Set<MethodName>([
   'orders.close',
   'orders.refund',
   'orders.exportCsv',
+  'compliance.secondOpinion',
 ]);
 
 export interface StudioHost {
@@ -103,6 +108,8 @@ interface Workspace {
   db: Database.Database;
   courses: CourseService;
   media: MediaService;
+  compliance: ComplianceService;
+  preview: PreviewService;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -127,10 +134,13 @@ export function createStudioHost(options: HostOptions): StudioHost {
     const result = openWorkspaceDatabase(options.dataDir, openOptions);
     if (result.state === 'ready') {
       if (result.upgradedFrom !== null) log(`workspace upgraded from schema ${result.upgradedFrom}; backup at ${result.backup}`);
+      const courses = new CourseService(result.db, now);
       workspace = {
         db: result.db,
-        courses: new CourseService(result.db, now),
+        courses,
         media: new MediaService(result.db, options.dataDir, now),
+        compliance: new ComplianceService(result.db, courses, { now }),
+        preview: new PreviewService(result.db, new MediaService(result.db, options.dataDir, now), now),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
     } else if (result.state === 'corrupt') {
@@ -213,6 +223,13 @@ export function createStudioHost(options: HostOptions): StudioHost {
     },
     'courses.save': (input) => {
       const course = requireWorkspace().courses.save(input);
+      try {
+        // A course marked ready for publishing is re-checked on its new text at once (it goes back to draft if the
+        // gate no longer passes). The save itself is committed either way; a failure here is re-checked on next read.
+        requireWorkspace().compliance.afterCourseSaved(course.id);
+      } catch (error) {
+        log(`compliance re-check after saving ${course.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
       emit('courses.changed', { id: course.id, version: course.version, deleted: false });
       return course;
     },
@@ -227,6 +244,10 @@ export function createStudioHost(options: HostOptions): StudioHost {
       return course;
     },
     'media.importImage': ({ fileName, dataBase64 }) => requireWorkspace().media.importImage(fileName, dataBase64),
+    'preview.settings': () => requireWorkspace().preview.settings(),
+    'preview.updateSettings': (patch) => requireWorkspace().preview.updateSettings(patch),
+    'preview.coverInfo': ({ hash }) => requireWorkspace().preview.coverInfo(hash),
+    'preview.exportPng': (input) => requireWorkspace().preview.exportPng(input),
     'companion.status': () => companionStatus(),
     'companion.connect': async ({ url, pairingCode, deviceName }) => {
       await requireLink().connectRemote(url, pairingCode, deviceName ?? `${os.hostname()} (studio)`);
@@ -274,6 +295,15 @@ export function createStudioHost(options: HostOptions): StudioHost {
       const csv = await requireLink().call('orders.csv', { query });
       return { fileName: `订单-${now().toISOString().slice(0, 10)}.csv`, csv: csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}` };
     },
+    'compliance.secondOpinion': ({ text }) =>
+      secondOpinion(link ? (body) => requireLink().call('content.check', { body }) : null, text, log),
+    ...complianceHandlers({
+      workspace: requireWorkspace,
+      teamMemberName: async () => (link && link.status().state === 'ready' ? (await link.call('me')).member.name : null),
+      locale: () => settings.get().locale,
+      now,
+      log,
+    }),
     'audit.exportCsv': async () => {
       const csv = await requireLink().call('audit.csv');
       // Decoding the HTTP body drops the BOM the companion sends; Excel needs it to read the Chinese right.

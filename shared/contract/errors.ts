@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   /** Something the call needs is not set up yet (e.g. WeChat Pay on the companion). */
   'NOT_CONFIGURED',
   'RATE_LIMITED',
+  /** The publish gate refused: block findings or unacknowledged must-fix findings (listed in `fields`). */
+  'COMPLIANCE_BLOCKED',
   'EXPIRED',
   'WORKSPACE_UNAVAILABLE',
   'UNKNOWN_METHOD',

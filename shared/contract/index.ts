@@ -1,3 +1,4 @@
+export * from './compliance';
 export * from './errors';
 export * from './events';
 export * from './methods';

@@ -15,15 +15,22 @@ import {
 import {
   ORDER_STATES,
   ROLES,
+  SEC_CHECK_MAX_TEXT,
+  SEC_SUGGESTS,
   auditEntrySchema,
   bindingSessionSchema,
   companionRoutes,
   companionSettingsSchema,
   discountRuleSchema,
   memberSchema,
+  secCheckChunkSchema,
+  secLabelNameSchema,
   wechatEventSchema,
 } from '../companion/api';
 import { settingsSchema } from '../settings';
+import { complianceMethods } from './compliance';
+import { previewMethods } from '../preview/contract';
+import { coverCropsSchema } from '../preview/schemas';
 
 /** A string checked by one of the domain's field checks; the check's code becomes the zod issue message. */
 function checked(check: (value: string) => string | null) {
@@ -56,6 +63,7 @@ export const courseSchema = z.object({
   priceFen: z.number().int(),
   summary: z.string(),
   coverHash: sha256.nullable(),
+  coverCrops: coverCropsSchema,
   chapters: z.array(chapterSchema),
   version: z.number().int(),
   createdAt: isoDate,
@@ -109,6 +117,33 @@ export const companionStatusSchema = z.object({
   error: z.string().nullable(),
 });
 export type CompanionStatus = z.infer<typeof companionStatusSchema>;
+
+/** Why there is no second opinion: the creator keeps the local scan alone, quietly. */
+export const SECOND_OPINION_REASONS = ['offline', 'not_configured', 'rate_limited', 'error'] as const;
+export type SecondOpinionReason = (typeof SECOND_OPINION_REASONS)[number];
+
+/**
+ * WeChat's own verdict (msg_sec_check v2 through the team's mini program) to show beside our findings. With
+ * `available: true`: suggest, label, labelName, categories and chunks are set. With `available: false`: reason is set —
+ * `offline` (no companion, or it or WeChat cannot be reached), `not_configured` (no mini program or no openid to check
+ * as), `rate_limited` (our limit or WeChat's 45009/45011), `error` (WeChat refused: `errcode`, or another failure).
+ */
+export const secondOpinionSchema = z.object({
+  available: z.boolean(),
+  reason: z.enum(SECOND_OPINION_REASONS).optional(),
+  /** WeChat's errcode when WeChat refused the check (reason `error` or `rate_limited`). */
+  errcode: z.number().int().optional(),
+  /** The worst chunk's verdict: pass, review (a person should look) or risky. */
+  suggest: z.enum(SEC_SUGGESTS).optional(),
+  /** WeChat's label of the worst chunk: 100 normal, 10001 广告, 20001 时政, 20002 色情, 20006 违法犯罪, 20008 欺诈 … */
+  label: z.number().int().optional(),
+  labelName: secLabelNameSchema.optional(),
+  /** Our category ids that label corresponds to (compliance-rules.md §1.2); empty for 100 and for labels we do not cover. */
+  categories: z.array(z.string()).optional(),
+  /** Each checked part of the text (≤ 2,500 characters, cut at sentence ends) with its UTF-16 offsets and verdict. */
+  chunks: z.array(secCheckChunkSchema).optional(),
+});
+export type SecondOpinion = z.infer<typeof secondOpinionSchema>;
 
 const pageInput = {
   limit: z.number().int().min(1).max(500).default(50),
@@ -180,6 +215,8 @@ export const methods = {
       id,
       baseVersion: z.number().int().min(1),
       ...courseFields,
+      /** Omitted: the stored crops stay, unless the cover changed (crops belong to one image and are then cleared). */
+      coverCrops: coverCropsSchema.optional(),
       chapters: z.array(chapterSchema).max(COURSE_LIMITS.maxChapters),
     }),
     output: courseSchema,
@@ -274,6 +311,16 @@ export const methods = {
   },
   /** The audit log as CSV text (UTF-8 with BOM) for the renderer to save. */
   'audit.exportCsv': { input: z.object({}), output: z.object({ fileName: z.string(), csv: z.string() }) },
+  /**
+   * The online second opinion on a text: WeChat's content check through the companion's mini program. Never fails for
+   * being offline or unconfigured — it answers `available: false` with the reason, and the local scan stands alone.
+   */
+  'compliance.secondOpinion': {
+    input: z.object({ text: z.string().max(SEC_CHECK_MAX_TEXT, 'text.tooLong') }),
+    output: secondOpinionSchema,
+  },
+  ...complianceMethods,
+  ...previewMethods,
 } as const;
 
 export type Methods = typeof methods;

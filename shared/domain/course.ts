@@ -2,6 +2,7 @@
  * Course domain: the kinds of course, the limits a creator meets while authoring, and the pure checks that both the
  * renderer (messages beside fields, before anything is sent) and the host (the final word) apply.
  */
+import type { CoverCrops } from '../preview/crop';
 
 /** The six course types a creator can sell; the value is stored, the label comes from i18n (`courseType.<value>`). */
 export const COURSE_TYPES = ['article', 'audio', 'video', 'live', 'column', 'camp'] as const;
@@ -140,6 +141,8 @@ export interface Course {
   summary: string;
   /** SHA-256 (hex) of the cover image in the workspace's content-addressed media folder, or null. */
   coverHash: string | null;
+  /** The cover's 2.35:1 and 1:1 crops for WeChat (draft/add's pic_crop_235_1 / pic_crop_1_1) and its key region. */
+  coverCrops: CoverCrops;
   chapters: Chapter[];
   /** Incremented by the host on every save; a save names the version it was based on. */
   version: number;

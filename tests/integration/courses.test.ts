@@ -35,6 +35,7 @@ describe('create, get, save', () => {
       priceFen: 0,
       summary: '',
       coverHash: null,
+      coverCrops: { crop235: null, crop11: null, focus: null },
       chapters: [],
       version: 1,
       createdAt: '2024-05-01T00:00:01.000Z',

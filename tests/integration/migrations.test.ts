@@ -7,6 +7,7 @@ import { DB_FILE_NAME, applyMigrations, openWorkspaceDatabase, type OpenResult }
 import { MIGRATIONS, LATEST_VERSION, type Migration } from '../../electron/studio/store/migrations/index';
 import { createCourses } from '../../electron/studio/store/migrations/0001-create-courses';
 import { V1_FIXTURE_COURSES, V1_FIXTURE_VERSION } from '../fixtures/workspace-v1-content';
+import { EMPTY_COVER_CROPS } from '../../shared/preview/crop';
 import { V1_FIXTURE_FILE, copyV1Fixture } from '../helpers/fixtures';
 import { fixedClock } from '../helpers/host';
 import { listFiles, tempDir } from '../helpers/temp-dir';
@@ -90,7 +91,7 @@ describe('upgrading a version 1 workspace', () => {
       const courses = new CourseService(db);
       const live = V1_FIXTURE_COURSES.filter((c) => c.deletedAt === null);
       for (const { deletedAt: _deletedAt, ...expected } of live) {
-        expect(courses.get(expected.id)).toEqual(expected);
+        expect(courses.get(expected.id)).toEqual({ ...expected, coverCrops: EMPTY_COVER_CROPS });
       }
       const listed = courses.list({ query: '', sort: 'createdDesc', limit: 50, offset: 0 });
       expect(listed.total).toBe(live.length);
@@ -154,7 +155,17 @@ describe('a fresh data folder', () => {
     try {
       expect(result).toMatchObject({ upgradedFrom: null, backup: null });
       expect(result.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
-      expect(tableNames(result.db)).toEqual(['chapters', 'courses', 'lessons', 'media']);
+      expect(tableNames(result.db)).toEqual([
+        'chapters',
+        'compliance_acks',
+        'course_publish_states',
+        'courses',
+        'lessons',
+        'media',
+        'preview_settings',
+        'term_list_terms',
+        'term_lists',
+      ]);
       expect(result.db.pragma('foreign_keys', { simple: true })).toBe(1);
     } finally {
       result.db.close();

@@ -26,6 +26,8 @@ describe('CONTENT_SECURITY_POLICY', () => {
     expect(csp.get('default-src')).toEqual(["'none'"]);
     expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('connect-src')).toEqual(["'self'"]);
+    // Workers (the compliance scanner) only from our own origin: never blob: or data: code.
+    expect(csp.get('worker-src')).toEqual(["'self'"]);
   });
 
   it('allows no plugins, no framing, no form posts and no base rewrites', () => {

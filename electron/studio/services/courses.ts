@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { StudioError, type CourseSort, type CourseSummary, type HandlerInput } from '../../../shared/contract/index';
 import { COURSE_LIMITS, type Chapter, type Course, type CourseType } from '../../../shared/domain/course';
+import { checkCoverCrops, formatPicCrop, parsePicCrop, type CoverCrops, type CropBox } from '../../../shared/preview/crop';
 
 interface CourseRow {
   id: string;
@@ -14,9 +15,22 @@ interface CourseRow {
   price_fen: number;
   summary: string;
   cover_hash: string | null;
+  cover_crop_235_1: string | null;
+  cover_crop_1_1: string | null;
+  cover_focus: string | null;
   version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** A stored crop in WeChat's `X1_Y1_X2_Y2` form back into a box (null when unset). */
+function cropFromColumn(text: string | null): CropBox | null {
+  return text === null ? null : parsePicCrop(text);
+}
+
+function cropColumns(crops: CoverCrops): { crop235: string | null; crop11: string | null; focus: string | null } {
+  const col = (box: CropBox | null) => (box ? formatPicCrop(box) : null);
+  return { crop235: col(crops.crop235), crop11: col(crops.crop11), focus: col(crops.focus) };
 }
 
 const ORDER_BY: Record<CourseSort, string> = {
@@ -41,7 +55,8 @@ export class CourseService {
   ) {
     this.stmt = {
       course: db.prepare<[string], CourseRow>(
-        `SELECT id, title, type, price_fen, summary, cover_hash, version, created_at, updated_at
+        `SELECT id, title, type, price_fen, summary, cover_hash, cover_crop_235_1, cover_crop_1_1, cover_focus, version,
+                created_at, updated_at
            FROM courses WHERE id = ? AND deleted_at IS NULL`,
       ),
       chapters: db.prepare<[string], { id: string; title: string }>(
@@ -50,16 +65,19 @@ export class CourseService {
       lessons: db.prepare<[string], { id: string; title: string; chapter_id: string }>(
         'SELECT id, title, chapter_id FROM lessons WHERE course_id = ? ORDER BY position',
       ),
-      versionOf: db.prepare<[string], { version: number; deleted_at: string | null }>(
-        'SELECT version, deleted_at FROM courses WHERE id = ?',
-      ),
+      versionOf: db.prepare<
+        [string],
+        { version: number; deleted_at: string | null; cover_hash: string | null; cover_crop_235_1: string | null; cover_crop_1_1: string | null; cover_focus: string | null }
+      >('SELECT version, deleted_at, cover_hash, cover_crop_235_1, cover_crop_1_1, cover_focus FROM courses WHERE id = ?'),
+      mediaSize: db.prepare<[string], { width: number | null; height: number | null }>('SELECT width, height FROM media WHERE hash = ?'),
       insertCourse: db.prepare(
         `INSERT INTO courses (id, title, type, price_fen, summary, cover_hash, version, created_at, updated_at)
          VALUES (@id, @title, @type, @priceFen, @summary, NULL, 1, @now, @now)`,
       ),
       updateCourse: db.prepare(
         `UPDATE courses SET title = @title, type = @type, price_fen = @priceFen, summary = @summary,
-                cover_hash = @coverHash, version = version + 1, updated_at = @now
+                cover_hash = @coverHash, cover_crop_235_1 = @crop235, cover_crop_1_1 = @crop11, cover_focus = @focus,
+                version = version + 1, updated_at = @now
           WHERE id = @id`,
       ),
       foreignChapters: db.prepare<[string, string], { id: string }>(
@@ -138,6 +156,11 @@ export class CourseService {
       priceFen: row.price_fen,
       summary: row.summary,
       coverHash: row.cover_hash,
+      coverCrops: {
+        crop235: cropFromColumn(row.cover_crop_235_1),
+        crop11: cropFromColumn(row.cover_crop_1_1),
+        focus: cropFromColumn(row.cover_focus),
+      },
       chapters,
       version: row.version,
       createdAt: row.created_at,
@@ -182,6 +205,7 @@ export class CourseService {
           details: { currentVersion: stored.version },
         });
       }
+      const crops = this.cropsToStore(input, stored);
       const chapterJson = JSON.stringify(chapterIds);
       const lessonJson = JSON.stringify(lessonIds);
       const foreign = [
@@ -200,6 +224,7 @@ export class CourseService {
         priceFen: input.priceFen,
         summary: input.summary,
         coverHash: input.coverHash,
+        ...cropColumns(crops),
         now: this.now().toISOString(),
       });
       input.chapters.forEach((c, position) =>
@@ -215,6 +240,33 @@ export class CourseService {
     });
     tx.immediate();
     return this.get(input.id);
+  }
+
+  /**
+   * The crops this save stores: the ones sent, checked against the cover's pixel size (inside the image, the right
+   * shape); when none are sent, the stored ones — unless the cover changed, since crops belong to one image.
+   */
+  private cropsToStore(
+    input: HandlerInput<'courses.save'>,
+    stored: { cover_hash: string | null; cover_crop_235_1: string | null; cover_crop_1_1: string | null; cover_focus: string | null },
+  ): CoverCrops {
+    if (!input.coverCrops) {
+      if (stored.cover_hash !== input.coverHash) return { crop235: null, crop11: null, focus: null };
+      return {
+        crop235: cropFromColumn(stored.cover_crop_235_1),
+        crop11: cropFromColumn(stored.cover_crop_1_1),
+        focus: cropFromColumn(stored.cover_focus),
+      };
+    }
+    const cover = input.coverHash ? (this.stmt.mediaSize.get(input.coverHash) ?? null) : null;
+    if (input.coverHash && !cover) {
+      throw new StudioError('INVALID_INPUT', `Cover ${input.coverHash} is not in the workspace`, { fields: [{ path: 'coverHash', code: 'cover.unknown' }] });
+    }
+    const issues = checkCoverCrops(input.coverCrops, cover);
+    if (issues.length > 0) {
+      throw new StudioError('INVALID_INPUT', `Cover crop ${issues[0]!.path} is not valid: ${issues[0]!.code}`, { fields: issues });
+    }
+    return input.coverCrops;
   }
 
   delete(id: string): void {

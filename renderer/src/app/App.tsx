@@ -5,6 +5,7 @@ import { ToastRegion } from '../components/Toast';
 import { CourseEditorRoute } from '../features/courses/CourseEditor';
 import { CourseList } from '../features/courses/CourseList';
 import { AuditPage } from '../features/audit/AuditPage';
+import { TermListsPage } from '../features/compliance/TermListsPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
@@ -12,7 +13,7 @@ import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
 import type { Route } from './app-store';
 import { useApp } from './stores';
 
-const NAV = ['courses', 'orders', 'team', 'events', 'audit'] as const;
+const NAV = ['courses', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
 
 function RouteView({ route }: { route: Route }) {
   switch (route.name) {
@@ -26,6 +27,8 @@ function RouteView({ route }: { route: Route }) {
       return <EventsPage />;
     case 'audit':
       return <AuditPage />;
+    case 'compliance':
+      return <TermListsPage />;
     default:
       return <CourseList />;
   }

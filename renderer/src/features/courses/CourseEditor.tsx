@@ -7,6 +7,11 @@ import { useApp, useStores } from '../../app/stores';
 import { FieldError } from '../../components/FieldError';
 import { CoverPicker } from './CoverPicker';
 import { OutlineEditor } from './OutlineEditor';
+import { FieldCounters } from '../preview/FieldCounters';
+import { PreviewTabs } from '../preview/PreviewTabs';
+import { ComplianceHeader } from '../compliance/ComplianceHeader';
+import { ComplianceProvider } from '../compliance/ComplianceProvider';
+import { FindingsField } from '../compliance/FindingsField';
 import { createEditorStore, draftIssues, type EditorState, type EditorStore } from './editor-store';
 
 const EditorContext = createContext<EditorStore | null>(null);
@@ -61,7 +66,9 @@ export function CourseEditorRoute({ id }: { id: string }) {
   if (!store) return <main className="page" aria-busy="true" />;
   return (
     <EditorContext.Provider value={store}>
-      <CourseEditor />
+      <ComplianceProvider>
+        <CourseEditor />
+      </ComplianceProvider>
     </EditorContext.Provider>
   );
 }
@@ -84,6 +91,7 @@ function CourseEditor() {
   const { t } = useTranslation();
   const store = useEditorStore();
   const draft = useEditor((s) => s.draft);
+  const courseId = useEditor((s) => s.courseId);
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   const issues = draftIssues(draft);
@@ -130,26 +138,30 @@ function CourseEditor() {
             {t('editor.redo')}
           </button>
         </div>
+        <ComplianceHeader />
       </header>
       <div className="editor-columns">
         <section className="editor-fields">
           <div className="field">
             <label htmlFor={ids.title}>{t('editor.title')}</label>
-            <input
-              id={ids.title}
-              className="title-input"
-              value={draft.title}
-              placeholder={t('editor.titlePlaceholder')}
-              aria-invalid={issueAt('title') ? true : undefined}
-              aria-describedby={issueAt('title') ? `${ids.title}-error` : undefined}
-              onChange={(e) => {
-                const title = e.target.value;
-                apply((d) => ({ ...d, title }), { coalesce: 'title' });
-              }}
-            />
+            <FindingsField field={{ target: 'course', id: courseId, field: 'title' }} value={draft.title}>
+              <input
+                id={ids.title}
+                className="title-input"
+                value={draft.title}
+                placeholder={t('editor.titlePlaceholder')}
+                aria-invalid={issueAt('title') ? true : undefined}
+                aria-describedby={issueAt('title') ? `${ids.title}-error` : undefined}
+                onChange={(e) => {
+                  const title = e.target.value;
+                  apply((d) => ({ ...d, title }), { coalesce: 'title' });
+                }}
+              />
+            </FindingsField>
             <span className="counter muted">
               {charLength(draft.title.trim())} / {COURSE_LIMITS.titleMaxChars}
             </span>
+            <FieldCounters field="title" />
             <FieldError id={`${ids.title}-error`} code={issueAt('title')} />
           </div>
 
@@ -195,26 +207,29 @@ function CourseEditor() {
 
           <div className="field">
             <label htmlFor={ids.summary}>{t('editor.summary')}</label>
-            <textarea
-              id={ids.summary}
-              rows={5}
-              value={draft.summary}
-              aria-invalid={issueAt('summary') ? true : undefined}
-              aria-describedby={issueAt('summary') ? `${ids.summary}-error` : undefined}
-              onChange={(e) => {
-                const summary = e.target.value;
-                apply((d) => ({ ...d, summary }), { coalesce: 'summary' });
-              }}
-            />
+            <FindingsField field={{ target: 'course', id: courseId, field: 'summary' }} value={draft.summary} multiline>
+              <textarea
+                id={ids.summary}
+                rows={5}
+                value={draft.summary}
+                aria-invalid={issueAt('summary') ? true : undefined}
+                aria-describedby={issueAt('summary') ? `${ids.summary}-error` : undefined}
+                onChange={(e) => {
+                  const summary = e.target.value;
+                  apply((d) => ({ ...d, summary }), { coalesce: 'summary' });
+                }}
+              />
+            </FindingsField>
             <span className="counter muted">
               {t('editor.summaryCount', { count: charLength(draft.summary), max: COURSE_LIMITS.summaryMaxChars })}
             </span>
+            <FieldCounters field="summary" />
             <FieldError id={`${ids.summary}-error`} code={issueAt('summary')} />
           </div>
 
           <CoverPicker />
         </section>
-        <OutlineEditor issues={issues} />
+        <PreviewTabs outline={<OutlineEditor issues={issues} />} />
       </div>
     </main>
   );

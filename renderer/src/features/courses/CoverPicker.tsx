@@ -5,6 +5,8 @@ import { COURSE_LIMITS } from '../../../../shared/domain/course';
 import { useStores } from '../../app/stores';
 import { FieldError } from '../../components/FieldError';
 import { useEditor, useEditorStore } from './CourseEditor';
+import { EMPTY_COVER_CROPS } from '../../../../shared/preview/crop';
+import { CoverCropEditor } from '../preview/CoverCropEditor';
 
 const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp';
 
@@ -40,7 +42,8 @@ export function CoverPicker() {
     setBusy(true);
     try {
       const media = await client.call('media.importImage', { fileName: file.name, dataBase64: await readAsBase64(file) });
-      store.getState().apply((d) => ({ ...d, coverHash: media.hash }));
+      // Crops belong to one image: a new cover starts from WeChat's centred defaults.
+      store.getState().apply((d) => ({ ...d, coverHash: media.hash, coverCrops: d.coverHash === media.hash ? d.coverCrops : EMPTY_COVER_CROPS }));
     } catch (e) {
       setError(e instanceof StudioError ? (e.fields?.[0]?.code ?? e.code) : 'cover.notImage');
     } finally {
@@ -72,7 +75,7 @@ export function CoverPicker() {
           onChange={(e) => void pick(e.target.files?.[0])}
         />
         {coverHash && (
-          <button type="button" className="link-button" onClick={() => store.getState().apply((d) => ({ ...d, coverHash: null }))}>
+          <button type="button" className="link-button" onClick={() => store.getState().apply((d) => ({ ...d, coverHash: null, coverCrops: EMPTY_COVER_CROPS }))}>
             {t('editor.coverRemove')}
           </button>
         )}
@@ -80,6 +83,7 @@ export function CoverPicker() {
       <p id={`${id}-hint`} className="muted hint">
         {busy ? t('editor.coverUploading') : t('editor.coverHint')}
       </p>
+      <CoverCropEditor />
       <FieldError id={`${id}-error`} code={error && (error.startsWith('cover.') ? error : null)} />
       {error && !error.startsWith('cover.') && (
         <p className="field-error" role="alert">

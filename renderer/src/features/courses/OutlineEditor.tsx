@@ -17,6 +17,7 @@ import {
 import { useApp } from '../../app/stores';
 import { fieldMessage } from '../../i18n/index';
 import { useEditor, useEditorStore } from './CourseEditor';
+import { FindingsField } from '../compliance/FindingsField';
 
 type Dragging = { kind: 'chapter' | 'lesson'; id: string } | null;
 type DropMark = { kind: 'chapter' | 'lesson'; id: string; where: 'before' | 'after' } | { kind: 'chapterEnd'; id: string } | null;
@@ -191,18 +192,20 @@ export function OutlineEditor({ issues }: { issues: FieldIssue[] }) {
                 <span className="chapter-number" aria-hidden="true">
                   {ci + 1}
                 </span>
-                <input
-                  className="outline-title chapter-title"
-                  value={chapter.title}
-                  data-focus-key={`title-${chapter.id}`}
-                  aria-label={t('outline.chapterTitle', { n: ci + 1 })}
-                  aria-invalid={chapterIssue ? true : undefined}
-                  onChange={(e) => {
-                    const title = e.target.value;
-                    apply((d) => ({ ...d, chapters: renameChapter(d.chapters, chapter.id, title) }), { coalesce: `chapter:${chapter.id}` });
-                  }}
-                  onKeyDown={(e) => keyMoveChapter(e, chapter.id, `title-${chapter.id}`, true)}
-                />
+                <FindingsField field={{ target: 'chapter', id: chapter.id, field: 'title' }} value={chapter.title} quietSummary>
+                  <input
+                    className="outline-title chapter-title"
+                    value={chapter.title}
+                    data-focus-key={`title-${chapter.id}`}
+                    aria-label={t('outline.chapterTitle', { n: ci + 1 })}
+                    aria-invalid={chapterIssue ? true : undefined}
+                    onChange={(e) => {
+                      const title = e.target.value;
+                      apply((d) => ({ ...d, chapters: renameChapter(d.chapters, chapter.id, title) }), { coalesce: `chapter:${chapter.id}` });
+                    }}
+                    onKeyDown={(e) => keyMoveChapter(e, chapter.id, `title-${chapter.id}`, true)}
+                  />
+                </FindingsField>
                 <button type="button" className="link-button" aria-label={t('outline.addLessonTo', { chapter: chapter.title })} onClick={() => addNewLesson(chapter.id)}>
                   + {t('outline.addLesson')}
                 </button>
@@ -285,18 +288,20 @@ export function OutlineEditor({ issues }: { issues: FieldIssue[] }) {
                         <span className="lesson-number" aria-hidden="true">
                           {ci + 1}.{li + 1}
                         </span>
-                        <input
-                          className="outline-title"
-                          value={lesson.title}
-                          data-focus-key={`title-${lesson.id}`}
-                          aria-label={t('outline.lessonTitle', { chapter: ci + 1, n: li + 1 })}
-                          aria-invalid={lessonIssue ? true : undefined}
-                          onChange={(e) => {
-                            const title = e.target.value;
-                            apply((d) => ({ ...d, chapters: renameLesson(d.chapters, lesson.id, title) }), { coalesce: `lesson:${lesson.id}` });
-                          }}
-                          onKeyDown={(e) => keyMoveLesson(e, lesson.id, `title-${lesson.id}`, true)}
-                        />
+                        <FindingsField field={{ target: 'lesson', id: lesson.id, field: 'title' }} value={lesson.title} quietSummary>
+                          <input
+                            className="outline-title"
+                            value={lesson.title}
+                            data-focus-key={`title-${lesson.id}`}
+                            aria-label={t('outline.lessonTitle', { chapter: ci + 1, n: li + 1 })}
+                            aria-invalid={lessonIssue ? true : undefined}
+                            onChange={(e) => {
+                              const title = e.target.value;
+                              apply((d) => ({ ...d, chapters: renameLesson(d.chapters, lesson.id, title) }), { coalesce: `lesson:${lesson.id}` });
+                            }}
+                            onKeyDown={(e) => keyMoveLesson(e, lesson.id, `title-${lesson.id}`, true)}
+                          />
+                        </FindingsField>
                         <button
                           type="button"
                           className="icon-button danger"

@@ -14,6 +14,7 @@ import {
   type CourseType,
   type FieldIssue,
 } from '../../../../shared/domain/course';
+import type { CoverCrops } from '../../../../shared/preview/crop';
 import type { StudioClient } from '../../api/client';
 
 /** What the creator edits. The price stays as typed until it parses, so "19." is not rewritten mid-typing. */
@@ -23,6 +24,8 @@ export interface Draft {
   priceText: string;
   summary: string;
   coverHash: string | null;
+  /** The cover's WeChat crops; set on the cover (features/preview/CoverCropEditor), cleared when the cover changes. */
+  coverCrops: CoverCrops;
   chapters: Chapter[];
 }
 
@@ -65,6 +68,7 @@ export function draftFromCourse(course: Course): Draft {
     priceText: priceInputValue(course.priceFen),
     summary: course.summary,
     coverHash: course.coverHash,
+    coverCrops: course.coverCrops,
     chapters: course.chapters,
   };
 }
@@ -158,6 +162,7 @@ export function createEditorStore(client: StudioClient, course: Course): EditorS
         priceFen: price.ok ? price.fen : 0,
         summary: draft.summary,
         coverHash: draft.coverHash,
+        coverCrops: draft.coverCrops,
         chapters: draft.chapters,
       });
       // The creator may have typed on while this save was in flight: then there is more to save.
