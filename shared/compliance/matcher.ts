@@ -9,9 +9,47 @@
  */
 import { type CharTables, KIND_BREAK, KIND_INVISIBLE, KIND_LETTER } from './chars';
 
+// Copies of the kinds as module constants: the hot loop reads them per character, and some module loaders (tsx's
+// CommonJS interop) turn every read of an imported binding into a getter call.
+const LETTER: number = KIND_LETTER;
+const INVISIBLE: number = KIND_INVISIBLE;
+const BREAK: number = KIND_BREAK;
+
 /** Longest key, in folded letters: a ring of original offsets this long maps a match back to its start. */
 export const MAX_KEY_LENGTH = 64;
 const RING_MASK = 63;
+
+/** Reusable, growable storage for one search's hits (in order of end) and sentence breaks: no allocation per scan. */
+export interface HitBuffer {
+  keys: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  count: number;
+  breaks: Int32Array;
+  breakCount: number;
+}
+
+export function newHitBuffer(): HitBuffer {
+  return { keys: new Int32Array(1024), starts: new Int32Array(1024), ends: new Int32Array(1024), count: 0, breaks: new Int32Array(256), breakCount: 0 };
+}
+
+function growHits(b: HitBuffer): void {
+  const size = b.keys.length * 2;
+  const grow = (a: Int32Array) => {
+    const next = new Int32Array(size);
+    next.set(a);
+    return next;
+  };
+  b.keys = grow(b.keys);
+  b.starts = grow(b.starts);
+  b.ends = grow(b.ends);
+}
+
+function growBreaks(b: HitBuffer): void {
+  const next = new Int32Array(b.breaks.length * 2);
+  next.set(b.breaks);
+  b.breaks = next;
+}
 
 export interface CompiledMatcher {
   readonly keyCount: number;
@@ -22,6 +60,8 @@ export interface CompiledMatcher {
    * onBreak(offset) is called for every sentence break (no key spans one).
    */
   search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void;
+  /** The same search, writing every hit and break into `out` (reset first). */
+  collect(text: string, out: HitBuffer): void;
 }
 
 export function compileMatcher(tables: CharTables, keys: readonly string[]): CompiledMatcher {
@@ -56,16 +96,6 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   const hashMask = hashSize - 1;
   const hashKeys = new Float64Array(hashSize).fill(-1);
   const hashVals = new Int32Array(hashSize);
-  function next(s: number, a: number): number {
-    const edge = s * alphaSize + a;
-    let h = hashOf(edge) & hashMask;
-    for (;;) {
-      const k = hashKeys[h];
-      if (k === edge) return hashVals[h] as number;
-      if (k === -1) return -1;
-      h = (h + 1) & hashMask;
-    }
-  }
   let stateCount = 1;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k] as string;
@@ -105,6 +135,66 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
     firstOut[s] = k;
   }
 
+  // Children in one compact array per state, sorted by letter (CSR): the hash above is for building only; at search
+  // time a state's few children sit on one cache line instead of behind a random probe into a multi-megabyte table.
+  const childStart = new Int32Array(stateCount + 1);
+  for (let s = 0; s < stateCount; s++) {
+    let count = 0;
+    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) count++;
+    childStart[s + 1] = (childStart[s] as number) + count;
+  }
+  const edgeCount = childStart[stateCount] as number;
+  const childAlpha = new Int32Array(edgeCount);
+  const childTarget = new Int32Array(edgeCount);
+  for (let s = 0; s < stateCount; s++) {
+    const from = childStart[s] as number;
+    let k = from;
+    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) {
+      // Insertion sort by letter: most states have one to three children.
+      let j = k++;
+      const a = inAlpha[t] as number;
+      while (j > from && (childAlpha[j - 1] as number) > a) {
+        childAlpha[j] = childAlpha[j - 1] as number;
+        childTarget[j] = childTarget[j - 1] as number;
+        j--;
+      }
+      childAlpha[j] = a;
+      childTarget[j] = t;
+    }
+  }
+  function child(s: number, a: number): number {
+    let lo = childStart[s] as number;
+    let hi = childStart[s + 1] as number;
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) if (childAlpha[lo] === a) return childTarget[lo] as number;
+      return -1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = childAlpha[mid] as number;
+      if (v === a) return childTarget[mid] as number;
+      if (v < a) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  // Letter pairs that occur in some key. Every state on a failure chain ends with the same letter (the one just
+  // read), so when the pair (previous letter, this letter) is in no key, no state on the chain has this letter as a
+  // child and the next state is simply the root's: one bit read instead of a walk down the chain. A hashed bit table
+  // (false positives only cost the walk).
+  const pairs = new Int32Array(PAIR_WORDS);
+  for (const key of keys) {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
+    let prev = alpha[key.charCodeAt(0)] as number;
+    for (let i = 1; i < key.length; i++) {
+      const a = alpha[key.charCodeAt(i)] as number;
+      const h = pairHash(prev, a);
+      pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+      prev = a;
+    }
+  }
+
   // Failure and dictionary-suffix links, breadth first.
   const fail = new Int32Array(stateCount);
   const dict = new Int32Array(stateCount); // nearest proper suffix state with output, 0 = none
@@ -123,7 +213,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
       let g = f;
       let target: number;
       for (;;) {
-        target = g === 0 ? (root[a] as number) : next(g, a);
+        target = g === 0 ? (root[a] as number) : child(g, a);
         if (target > 0 || g === 0) break;
         g = fail[g] as number;
       }
@@ -135,55 +225,160 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   const depths = depth.subarray(0, stateCount);
   const ring = new Int32Array(RING_MASK + 1);
 
-  function search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void {
-    let s = 0;
-    let m = 0;
-    const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      const a = unitAlpha[c] as number;
-      if (a === 0) {
-        const k = kind[c] as number;
-        if (k === KIND_LETTER) {
-          s = 0;
-          continue;
-        }
-        if (k === KIND_INVISIBLE) continue;
-        if (c >= 0xd83c && c <= 0xd83e) i++; // an emoji's low surrogate goes with it
-        if (k === KIND_BREAK) {
-          s = 0;
-          if (onBreak) onBreak(i);
-        }
+  // Search-time layout: what a step reads about a state sits on one cache line — [first edge, end of edges, failure
+  // state, depth | has-output << 16] — and each edge is a (letter, target) pair, so a step touches two lines.
+  const states = new Int32Array(stateCount * 4);
+  const edges = new Int32Array(edgeCount * 2);
+  for (let st = 0; st < stateCount; st++) {
+    states[st * 4] = (childStart[st] as number) * 2;
+    states[st * 4 + 1] = (childStart[st + 1] as number) * 2;
+    states[st * 4 + 2] = fail[st] as number;
+    states[st * 4 + 3] = (depths[st] as number) | ((hasOut[st] as number) << 16);
+  }
+  for (let e = 0; e < edgeCount; e++) {
+    edges[e * 2] = childAlpha[e] as number;
+    edges[e * 2 + 1] = childTarget[e] as number;
+  }
+  const compiled: Compiled = { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring };
+  const search = (text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void) =>
+    searchCompiled(compiled, text, onHit, onBreak);
+
+  const bytes =
+    unitAlpha.byteLength + root.byteLength + pairs.byteLength + states.byteLength + edges.byteLength + dict.byteLength +
+    outs.byteLength + nextOut.byteLength;
+  function collect(text: string, out: HitBuffer): void {
+    out.count = 0;
+    out.breakCount = 0;
+    search(
+      text,
+      (key, start, end) => {
+        const i = out.count;
+        if (i === out.keys.length) growHits(out);
+        out.keys[i] = key;
+        out.starts[i] = start;
+        out.ends[i] = end;
+        out.count = i + 1;
+      },
+      (offset) => {
+        if (out.breakCount === out.breaks.length) growBreaks(out);
+        out.breaks[out.breakCount++] = offset;
+      },
+    );
+  }
+
+  return { keyCount: keys.length, stateCount, bytes, search, collect };
+}
+
+interface Compiled {
+  unitAlpha: Uint16Array;
+  kind: Uint8Array;
+  root: Int32Array;
+  pairs: Int32Array;
+  /** Per state: first edge index, end edge index (into `edges`, ×2), failure state, depth | has-output << 16. */
+  states: Int32Array;
+  /** Per edge: letter, target state. */
+  edges: Int32Array;
+  outs: Int32Array;
+  nextOut: Int32Array;
+  dict: Int32Array;
+  ring: Int32Array;
+}
+
+const HAS_OUT = 1 << 16;
+const DEPTH_MASK = 0xffff;
+
+/**
+ * The hot loop, as a plain function over locals: every table is read through a local binding (not a closure's
+ * context), and a state's children are searched inline.
+ */
+function searchCompiled(
+  m: Compiled,
+  text: string,
+  onHit: (key: number, start: number, end: number) => void,
+  onBreak?: (offset: number) => void,
+): void {
+  const { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring } = m;
+  let s = 0;
+  let count = 0;
+  let prev = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const a = unitAlpha[c] as number;
+    if (a === 0) {
+      const k = kind[c] as number;
+      if (k === LETTER) {
+        s = 0;
         continue;
       }
-      ring[++m & RING_MASK] = i;
-      for (;;) {
-        if (s === 0) {
-          s = root[a] as number;
-          break;
-        }
-        const t = next(s, a);
-        if (t >= 0) {
-          s = t;
-          break;
-        }
-        s = fail[s] as number;
+      if (k === INVISIBLE) continue;
+      if (c >= 0xd83c && c <= 0xd83e) i++; // an emoji's low surrogate goes with it
+      if (k === BREAK) {
+        s = 0;
+        if (onBreak) onBreak(i);
       }
-      if (hasOut[s] === 1) {
-        let o = s;
-        while (o > 0) {
-          const start = ring[(m - (depths[o] as number) + 1) & RING_MASK] as number;
-          for (let key = outs[o] as number; key >= 0; key = nextOut[key] as number) onHit(key, start, i + 1);
-          o = dict[o] as number;
+      continue;
+    }
+    ring[++count & RING_MASK] = i;
+    if (s !== 0) {
+      const h = pairHash(prev, a);
+      if (((pairs[h >>> 5] as number) & (1 << (h & 31))) !== 0) {
+        // Walk the failure chain until a state has `a` as a child (its children: a short run sorted by letter).
+        for (;;) {
+          let lo = states[s * 4] as number;
+          let hi = states[s * 4 + 1] as number;
+          let t = -1;
+          if (hi - lo <= 16) {
+            for (; lo < hi; lo += 2) {
+              if (edges[lo] === a) {
+                t = edges[lo + 1] as number;
+                break;
+              }
+            }
+          } else {
+            lo >>>= 1;
+            hi >>>= 1;
+            while (lo < hi) {
+              const mid = (lo + hi) >>> 1;
+              const v = edges[mid * 2] as number;
+              if (v === a) {
+                t = edges[mid * 2 + 1] as number;
+                break;
+              }
+              if (v < a) lo = mid + 1;
+              else hi = mid;
+            }
+          }
+          if (t >= 0) {
+            s = t;
+            break;
+          }
+          s = states[s * 4 + 2] as number;
+          if (s === 0) {
+            s = root[a] as number;
+            break;
+          }
         }
+      } else s = root[a] as number;
+    } else s = root[a] as number;
+    prev = a;
+    if (((states[s * 4 + 3] as number) & HAS_OUT) !== 0) {
+      let o = s;
+      while (o > 0) {
+        const start = ring[(count - ((states[o * 4 + 3] as number) & DEPTH_MASK) + 1) & RING_MASK] as number;
+        for (let key = outs[o] as number; key >= 0; key = nextOut[key] as number) onHit(key, start, i + 1);
+        o = dict[o] as number;
       }
     }
   }
+}
 
-  const bytes =
-    alpha.byteLength + unitAlpha.byteLength + root.byteLength + hashKeys.byteLength + hashVals.byteLength +
-    fail.byteLength + dict.byteLength + hasOut.byteLength + outs.byteLength + depths.byteLength + nextOut.byteLength;
-  return { keyCount: keys.length, stateCount, bytes, search };
+/** 2^22 bits (512 KB): about one in ten unrelated pairs collides with the ~300 k pairs of a 20 k-term lexicon. */
+const PAIR_BITS = 22;
+const PAIR_WORDS = 1 << (PAIR_BITS - 5);
+
+function pairHash(prev: number, a: number): number {
+  return (Math.imul(prev, 0x9e3779b1) ^ Math.imul(a, 0x85ebca6b)) >>> (32 - PAIR_BITS);
 }
 
 function hashOf(x: number): number {

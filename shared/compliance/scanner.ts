@@ -7,7 +7,7 @@
 import { type CharTables, EV_CASE, EV_NUMERAL, EV_TRADITIONAL, EV_WIDTH, EV_ZERO_WIDTH, KIND_INVISIBLE, KIND_LETTER, foldLetters } from './chars';
 import { findDigitMatches } from './digits';
 import { makeLinkReader } from './links';
-import { compileMatcher, MAX_KEY_LENGTH } from './matcher';
+import { compileMatcher, MAX_KEY_LENGTH, newHitBuffer } from './matcher';
 import type { Rule, RuleContext, RuleSet } from './rule-data';
 import type { Category, Evasion, Finding, Scanner, ScannerOptions, Severity } from './types';
 import { CATEGORIES } from './types';
@@ -57,6 +57,7 @@ const CUSTOM_MESSAGE = {
 
 const IDENTIFIER_WINDOW = 10;
 const OWN_LINK_WINDOW = 40;
+const NO_BASIS = { zh: '', en: '' };
 
 /** Browsers and Node both have performance.now; shared/ is typed without either, so reach it through globalThis. */
 const clock = (globalThis as { performance?: { now(): number } }).performance ?? Date;
@@ -186,54 +187,106 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     return true;
   }
 
+  // Per key, which roles it has, so the hit loop skips keys that only matter around a candidate (context words,
+  // allow words, reward parts: often single common characters) without looking at their roles.
+  const keyFlags = new Uint16Array(keys.length);
+  keyRoles.forEach((roles, k) => {
+    let f = 0;
+    for (const r of roles) f |= 1 << r.role;
+    keyFlags[k] = f;
+  });
+  const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
+  const hits = newHitBuffer();
+
   function scan(input: string): Finding[] {
     const text = typeof input === 'string' ? input : '';
     if (text.length === 0) return [];
-    const hitKey: number[] = [];
-    const hitStart: number[] = [];
-    const hitEnd: number[] = [];
-    const breaks: number[] = [];
-    matcher.search(
-      text,
-      (k, s, e) => {
-        hitKey.push(k);
-        hitStart.push(s);
-        hitEnd.push(e);
-      },
-      (i) => breaks.push(i),
-    );
+    matcher.collect(text, hits);
+    const { keys: hitKey, starts: hitStart, ends: hitEnd, breaks } = hits;
+    const hitCount = hits.count;
+    const breakCount = hits.breakCount;
+
+    /** First hit index whose end is ≥ offset (hits are in order of end). */
+    const firstEndingAtOrAfter = (offset: number): number => {
+      let lo = 0;
+      let hi = hitCount;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((hitEnd[mid] as number) < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    /** Whether a sentence break lies inside [from, to). */
+    const crossesBreak = (from: number, to: number): boolean => {
+      let lo = 0;
+      let hi = breakCount;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((breaks[mid] as number) < from) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < breakCount && (breaks[lo] as number) < to;
+    };
+    /** The hit h has `role` for `ref` (and its Latin edges stand alone). */
+    const hasRole = (h: number, role: Role, ref: number): boolean => {
+      if (((keyFlags[hitKey[h] as number] as number) & (1 << role)) === 0) return false;
+      for (const r of keyRoles[hitKey[h] as number] as KeyRole[]) {
+        if (r.role === role && r.ref === ref && (!(r.latinStart || r.latinEnd) || latinOk(text, r, hitStart[h] as number, hitEnd[h] as number))) return true;
+      }
+      return false;
+    };
+    /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
+    const isAllowed = (rule: number, ps: number, pe: number): boolean => {
+      for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
+        if ((hitStart[h] as number) > ps) continue;
+        if (hasRole(h, Role.Allow, rule) || hasRole(h, Role.Allow, -1)) return true;
+      }
+      return false;
+    };
+    const contextNear = (id: number, start: number, end: number): boolean => {
+      const ctx = contexts[id] as CompiledContext;
+      if (ctx.before !== -1) {
+        // Before the match (and a context word overlapping its start: 不包过 — 不包 … 包过).
+        for (let h = firstEndingAtOrAfter(start + 1) - 1; h >= 0; h--) {
+          const ce = hitEnd[h] as number;
+          if (ctx.before !== null && start - ce > ctx.before) break;
+          if (!hasRole(h, Role.Context, id)) continue;
+          if (!crossesBreak(ce, start)) return true;
+          if (ctx.before === null) break;
+        }
+        for (let h = firstEndingAtOrAfter(start + 1); h < hitCount && (hitEnd[h] as number) < end + MAX_KEY_LENGTH; h++) {
+          if ((hitStart[h] as number) < start && hasRole(h, Role.Context, id)) return true;
+        }
+      }
+      if (ctx.after > 0) {
+        for (let h = firstEndingAtOrAfter(end + 1); h < hitCount && (hitEnd[h] as number) <= end + ctx.after + MAX_KEY_LENGTH; h++) {
+          const cs = hitStart[h] as number;
+          if (cs < end || cs - end > ctx.after) continue;
+          if (hasRole(h, Role.Context, id) && !crossesBreak(end, cs)) return true;
+        }
+      }
+      return false;
+    };
 
     const candidates: Candidate[] = [];
-    const partsA = new Map<number, [number, number, Evasion][]>();
-    const partsB = new Map<number, [number, number, Evasion][]>();
-    const allows: [number, number, number][] = [];
-    const ctxHits = new Map<number, [number, number][]>();
     const idLabelEnds: number[] = [];
     const linkHits: [number, number, Role][] = [];
-    for (let h = 0; h < hitKey.length; h++) {
+    for (let h = 0; h < hitCount; h++) {
+      const key = hitKey[h] as number;
+      if (((keyFlags[key] as number) & DRIVING) === 0) continue;
       const s = hitStart[h] as number;
       const e = hitEnd[h] as number;
-      for (const role of keyRoles[hitKey[h] as number] as KeyRole[]) {
+      for (const role of keyRoles[key] as KeyRole[]) {
+        if ((DRIVING & (1 << role.role)) === 0) continue;
         if ((role.latinStart || role.latinEnd) && !latinOk(text, role, s, e)) continue;
         switch (role.role) {
           case Role.Term:
             candidates.push({ rule: role.ref, start: s, end: e, parts: [[s, e]], evasion: role.evasion });
             break;
-          case Role.PartA:
-          case Role.PartB: {
-            const map = role.role === Role.PartA ? partsA : partsB;
-            const list = map.get(role.ref) ?? [];
-            list.push([s, e, role.evasion]);
-            map.set(role.ref, list);
-            break;
-          }
-          case Role.Allow:
-            allows.push([role.ref, s, e]);
-            break;
-          case Role.Context: {
-            const list = ctxHits.get(role.ref) ?? [];
-            list.push([s, e]);
-            ctxHits.set(role.ref, list);
+          case Role.PartA: {
+            const pair = pairWith(role.ref, s, e, role.evasion);
+            if (pair) candidates.push(pair);
             break;
           }
           case Role.IdLabel:
@@ -245,43 +298,56 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
     }
 
-    // No break may lie inside [from, to).
-    const crossesBreak = (from: number, to: number): boolean => {
-      for (const b of breaks) if (b >= from && b < to) return true;
-      return false;
-    };
-
-    const isAllowed = (rule: number, ps: number, pe: number) =>
-      allows.some(([ref, s, e]) => (ref === rule || ref === -1) && s <= ps && e >= pe);
-    for (const [rule, allAs] of partsA) {
-      const allBs = partsB.get(rule);
-      if (!allBs) continue;
-      // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may.
-      const as = allAs.filter(([s, e]) => !isAllowed(rule, s, e));
-      const bs = allBs.filter(([s, e]) => !isAllowed(rule, s, e));
+    /** The best partner of an action part [as0, ae) of pair rule `rule`, as a candidate (null when none qualifies). */
+    function pairWith(rule: number, as0: number, ae: number, aev: Evasion): Candidate | null {
       const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
-      for (const [as0, ae, aev] of as) {
-        let best: [number, number, Evasion] | null = null;
-        let bestGap = Infinity;
-        for (const b of bs) {
-          const [bs0, be] = b;
-          if (bs0 < ae && be > as0) continue; // overlapping parts are one word, not two
-          if (r.order === 'ab' && bs0 < ae) continue;
-          // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when
-          // none follows, so the part after is preferred by ranking gaps before it behind every gap after it.
-          const gap = bs0 >= ae ? bs0 - ae : as0 - be + r.window + 1;
-          if ((bs0 >= ae ? bs0 - ae : as0 - be) > r.window || gap > bestGap) continue;
-          // At the same distance the longer reward wins (领红包 over 领).
-          if (gap === bestGap && best && be - bs0 <= best[1] - best[0]) continue;
-          if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
-          best = b;
-          bestGap = gap;
+      let bestStart = -1;
+      let bestEnd = -1;
+      let bestEvasion: Evasion = 'none';
+      let bestGap = Infinity;
+      const from = firstEndingAtOrAfter(Math.max(0, as0 - r.window));
+      for (let h = from; h < hitCount; h++) {
+        const bs0 = hitStart[h] as number;
+        const be = hitEnd[h] as number;
+        if (bs0 > ae + r.window) {
+          if (be > ae + r.window + MAX_KEY_LENGTH) break;
+          continue;
         }
-        if (best) {
-          const evasion = aev !== 'none' ? aev : best[2];
-          candidates.push({ rule, start: Math.min(as0, best[0]), end: Math.max(ae, best[1]), parts: [[as0, ae], [best[0], best[1]]], evasion });
+        if (((keyFlags[hitKey[h] as number] as number) & (1 << Role.PartB)) === 0) continue;
+        if (bs0 < ae && be > as0) continue; // overlapping parts are one word, not two
+        if (r.order === 'ab' && bs0 < ae) continue;
+        // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when none
+        // follows, so gaps before the action rank behind every gap after it.
+        const distance = bs0 >= ae ? bs0 - ae : as0 - be;
+        if (distance > r.window) continue;
+        const gap = bs0 >= ae ? distance : distance + r.window + 1;
+        if (gap > bestGap) continue;
+        // At the same distance the longer reward wins (领红包 over 领).
+        if (gap === bestGap && be - bs0 <= bestEnd - bestStart) continue;
+        let evasion: Evasion | null = null;
+        for (const role of keyRoles[hitKey[h] as number] as KeyRole[]) {
+          if (role.role === Role.PartB && role.ref === rule && (!(role.latinStart || role.latinEnd) || latinOk(text, role, bs0, be))) {
+            evasion = role.evasion;
+            break;
+          }
         }
+        if (evasion === null) continue;
+        if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
+        if (isAllowed(rule, bs0, be)) continue;
+        bestStart = bs0;
+        bestEnd = be;
+        bestEvasion = evasion;
+        bestGap = gap;
       }
+      // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
+      if (bestStart < 0 || isAllowed(rule, as0, ae)) return null;
+      return {
+        rule,
+        start: Math.min(as0, bestStart),
+        end: Math.max(ae, bestEnd),
+        parts: [[as0, ae], [bestStart, bestEnd]],
+        evasion: aev !== 'none' ? aev : bestEvasion,
+      };
     }
 
     /** The tenant's own links: an "open in the browser" instruction next to one of them is not external. */
@@ -317,25 +383,6 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
     }
 
-    const contextNear = (id: number, start: number, end: number): boolean => {
-      const ctx = contexts[id] as CompiledContext;
-      const hits = ctxHits.get(id);
-      if (!hits) return false;
-      for (const [cs, ce] of hits) {
-        if (ce <= start) {
-          if (ctx.before !== null && start - ce > ctx.before) continue;
-          if (!crossesBreak(ce, start)) return true;
-        } else if (cs >= end) {
-          if (cs - end > ctx.after) continue;
-          if (!crossesBreak(end, cs)) return true;
-        } else if (cs < start || ce > end) {
-          // A context word overlapping the match (不包过: 不包 … 包过) counts as before it.
-          if (cs < start) return true;
-        }
-      }
-      return false;
-    };
-
     const findings: Finding[] = [];
     for (const c of candidates) {
       const rule = rules[c.rule] as Rule;
@@ -346,18 +393,19 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       let severity: Severity = rule.severity ?? category?.severity ?? 'must_fix';
       if ((ruleHint[c.rule] as number[]).some((id) => contextNear(id, c.start, c.end))) severity = 'info';
       if (severity === 'info' && !includeInfo) continue;
-      findings.push({
+      const finding: Finding = {
         category: rule.category,
         severity,
         start: c.start,
         end: c.end,
         text: text.slice(c.start, c.end),
         rule: rule.id,
-        basis: rule.basis ?? category?.basis ?? { zh: '', en: '' },
+        basis: rule.basis ?? category?.basis ?? NO_BASIS,
         message: rule.message,
-        ...(rule.suggestion ? { suggestion: rule.suggestion } : {}),
         evasions: evasionsOf(text, c.parts, c.evasion),
-      });
+      };
+      if (rule.suggestion) finding.suggestion = rule.suggestion;
+      findings.push(finding);
     }
     return mergeOverlaps(text, findings);
   }
@@ -379,6 +427,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         } else if (k === KIND_INVISIBLE) bits |= EV_ZERO_WIDTH;
       }
     }
+    if (bits === 0 && !noiseInside && (keyEvasion === null || keyEvasion === 'none')) return ['none'];
     const out = new Set<Evasion>();
     if (keyEvasion && keyEvasion !== 'none') out.add(keyEvasion);
     if (bits & EV_WIDTH) out.add('width');
