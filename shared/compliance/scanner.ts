@@ -341,6 +341,14 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
       // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
       if (bestStart < 0 || isAllowed(rule, as0, ae)) return null;
+      // A reward after the action runs on through adjacent reward words (即可 → 领取 → 红包): the span covers them.
+      if (bestStart >= ae) {
+        for (let h = firstEndingAtOrAfter(bestEnd + 1); h < hitCount && (hitStart[h] as number) <= bestEnd + 1; h++) {
+          if ((hitStart[h] as number) >= bestStart && (hitEnd[h] as number) > bestEnd && hasRole(h, Role.PartB, rule) && !crossesBreak(bestEnd, hitEnd[h] as number)) {
+            bestEnd = hitEnd[h] as number;
+          }
+        }
+      }
       return {
         rule,
         start: Math.min(as0, bestStart),
@@ -455,7 +463,8 @@ const SEVERITY_RANK: Record<Severity, number> = { block: 3, must_fix: 2, info: 1
 
 /** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
 function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
-  findings.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Ties (the same span from two rules) resolve by rule id, so the report does not depend on the order rules ran in.
+  findings.sort((a, b) => a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   const out: Finding[] = [];
   const lastOf = new Map<Category, number>();
   for (const f of findings) {
