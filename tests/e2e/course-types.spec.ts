@@ -182,3 +182,37 @@ test('lesson prices and free trials in a 专栏, checked against the course pric
   await expect(page.getByRole('checkbox', { name: '周四' })).toBeChecked();
   await expect(page.getByLabel('计划期数')).toHaveValue('52');
 });
+
+test('a 视频 lesson’s duration and chapter marks in its details panel', async ({ page, studio, list, editor }) => {
+  await studio.open(page);
+  await list.newCourse.click();
+  await editor.title.fill('剪辑入门');
+  await page.getByRole('radio', { name: '视频' }).check();
+  await editor.addChapter('基础');
+  await editor.addLesson('基础', '认识时间线');
+  await page.getByRole('button', { name: '「认识时间线」课时详情' }).click();
+  const panel = page.getByRole('group', { name: '「认识时间线」课时详情' });
+  await expect(panel.getByText('工作区还没有视频文件，请先在素材库导入。')).toBeVisible();
+
+  await panel.getByLabel('时长（分:秒）').fill('5:00');
+  await panel.getByRole('button', { name: '+ 添加章节标记' }).click();
+  await panel.getByRole('button', { name: '+ 添加章节标记' }).click();
+  await panel.getByLabel('第 1 个标记标题').fill('开场');
+  await panel.getByLabel('第 2 个标记标题').fill('剪切与拼接');
+  const second = panel.getByLabel('第 2 个标记时间（分:秒）');
+  await expect(second).toHaveValue('1:00');
+  await second.fill('6:00');
+  await expectFieldError(page, second, '标记时间超出了视频时长');
+  await second.fill('2:5');
+  await expectFieldError(page, second, '时间格式为 分:秒，例如 2:05');
+  await expect(invalidStatus(page)).toBeVisible();
+  await second.fill('2:05');
+  await editor.expectSaved();
+
+  await page.reload();
+  await page.getByRole('button', { name: '「认识时间线」课时详情' }).click();
+  await expect(panel.getByLabel('时长（分:秒）')).toHaveValue('5:00');
+  await expect(panel.getByLabel('第 1 个标记时间（分:秒）')).toHaveValue('0:00');
+  await expect(panel.getByLabel('第 2 个标记时间（分:秒）')).toHaveValue('2:05');
+  await expect(panel.getByLabel('第 2 个标记标题')).toHaveValue('剪切与拼接');
+});
