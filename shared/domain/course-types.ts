@@ -262,6 +262,11 @@ export interface TypeCheckContext {
   chapters: readonly Chapter[];
   /** Milliseconds since the epoch: reminders that would already have gone out are refused. */
   now: number;
+  /**
+   * The details as last saved. A reminder that was saved with the same start is history once its time passes (it went
+   * out), not a mistake: only reminders added, or kept across a new start time, are checked against `now`.
+   */
+  previous?: CourseTypeDetails | null;
 }
 
 function isWhole(n: number, min: number, max: number): boolean {
@@ -311,12 +316,16 @@ export function courseDetailsIssues(details: CourseTypeDetails, ctx: TypeCheckCo
       at('startAt', details.startAt !== null && start === null ? 'liveStart.invalid' : null);
       at('durationMinutes', isWhole(details.durationMinutes, 1, TYPE_LIMITS.liveMaxMinutes) ? null : 'liveDuration.range');
       const seen = new Set<string>();
+      const prev = ctx.previous?.type === 'live' ? ctx.previous : null;
+      const alreadyPlanned = (r: ReminderPreset) => prev !== null && prev.startAt === details.startAt && prev.reminders.includes(r);
       details.reminders.forEach((r, i) => {
         if (seen.has(r)) return at(`reminders.${i}`, 'liveReminder.duplicate');
         seen.add(r);
         if (details.startAt === null) return at(`reminders.${i}`, 'liveReminder.needsStart');
         // Only while the session is still ahead: once it has started, its reminders are history, not a mistake.
-        if (start !== null && start > ctx.now && start - REMINDER_PRESETS[r] * 60_000 < ctx.now) at(`reminders.${i}`, 'liveReminder.past');
+        if (start !== null && start > ctx.now && start - REMINDER_PRESETS[r] * 60_000 < ctx.now && !alreadyPlanned(r)) {
+          at(`reminders.${i}`, 'liveReminder.past');
+        }
       });
       at('replayUrl', checkReplayUrl(details.replayUrl.trim()));
       break;

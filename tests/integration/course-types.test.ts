@@ -243,6 +243,23 @@ describe('changing the type', () => {
   });
 });
 
+describe('live reminders and the clock', () => {
+  it('refuses a reminder whose time has passed when it is chosen, but keeps one that went out as planned', async () => {
+    let now = Date.parse('2026-11-27T10:00:00.000Z');
+    const host = openHost(tempDir(), { now: () => new Date(now) });
+    const course = await create(host, 'live');
+    const plan = { ...DETAILS.live, startAt: '2026-11-27T12:00:00.000Z', reminders: ['1h' as const] };
+    const v2 = await callOk(host, 'courses.save', saveInput(course, { typeDetails: plan }));
+    now = Date.parse('2026-11-27T11:30:00.000Z'); // the 11:00 reminder has gone out
+    const v3 = await callOk(host, 'courses.save', saveInput(v2, { title: '开播前改个标题' }));
+    expect(v3.typeDetails).toEqual(plan);
+    const added = await callError(host, 'courses.save', saveInput(v3, { typeDetails: { ...plan, reminders: ['3h', '1h'] } }));
+    expect(added.fields).toEqual([{ path: 'typeDetails.reminders.0', code: 'liveReminder.past' }]);
+    const moved = await callError(host, 'courses.save', saveInput(v3, { typeDetails: { ...plan, startAt: '2026-11-27T12:10:00.000Z' } }));
+    expect(moved.fields).toEqual([{ path: 'typeDetails.reminders.0', code: 'liveReminder.past' }]);
+  });
+});
+
 describe('stored documents this app cannot read', () => {
   it('answers CONFLICT with the reason rather than guessing', async () => {
     const dir = tempDir();

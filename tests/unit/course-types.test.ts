@@ -67,6 +67,17 @@ describe('直播', () => {
     expect(courseDetailsIssues(live({ startAt: '2026-11-01T12:00:00.000Z', reminders: ['1d'] }), ctx('live'))).toEqual([]);
   });
 
+  it('does not re-check a saved reminder against the clock once it has gone out, unless the start moves', () => {
+    const saved = live({ startAt: '2026-11-27T12:30:00.000Z', reminders: ['1h'] });
+    // At 12:00 the 11:30 reminder has gone out: history, not a mistake.
+    expect(courseDetailsIssues(saved, { ...ctx('live'), previous: saved })).toEqual([]);
+    expect(codes(courseDetailsIssues(saved, ctx('live')))).toEqual(['typeDetails.reminders.0 liveReminder.past']);
+    const added = live({ startAt: '2026-11-27T12:30:00.000Z', reminders: ['1d', '1h'] });
+    expect(codes(courseDetailsIssues(added, { ...ctx('live'), previous: saved }))).toEqual(['typeDetails.reminders.0 liveReminder.past']);
+    const moved = live({ startAt: '2026-11-27T12:40:00.000Z', reminders: ['1h'] });
+    expect(codes(courseDetailsIssues(moved, { ...ctx('live'), previous: saved }))).toEqual(['typeDetails.reminders.0 liveReminder.past']);
+  });
+
   it('refuses a start without an offset, a duration out of range and a bad replay link', () => {
     const d = live({ startAt: '2026-12-01 20:00', durationMinutes: 0, reminders: [], replayUrl: 'javascript:alert(1)' });
     expect(codes(courseDetailsIssues(d, ctx('live')))).toEqual([

@@ -101,13 +101,14 @@ export class CourseTypeStore {
    * Runs inside the save's transaction, so a refusal leaves nothing written.
    */
   resolveAndCheck(input: SaveInput, storedType: CourseType, now: Date): CourseTypeDetails {
-    const details: CourseTypeDetails =
-      input.typeDetails ?? convertCourseDetails(this.courseDetails(input.id, storedType), input.type).details;
+    const stored = this.courseDetails(input.id, storedType);
+    const details: CourseTypeDetails = input.typeDetails ?? convertCourseDetails(stored, input.type).details;
     const issues: FieldIssue[] = typeIssues(details, {
       type: input.type,
       priceFen: input.priceFen,
       chapters: input.chapters,
       now: now.getTime(),
+      previous: stored,
     });
     const kind = SALE_RULES[input.type].lessonMedia;
     input.chapters.forEach((chapter, ci) =>

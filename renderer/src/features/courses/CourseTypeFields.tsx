@@ -46,16 +46,17 @@ export function TypeFieldError({ id, code }: { id: string; code: string | null |
 }
 
 // One validation per draft however many fields and lesson rows ask (a 200-lesson outline asks 200 times per change).
-const issueCache = new WeakMap<Draft, Map<string, string>>();
+const issueCache = new WeakMap<Draft, { saved: Draft; byPath: Map<string, string> }>();
 
-/** The draft's problems by path, computed once per draft. */
+/** The draft's problems by path, computed once per draft (and saved draft). */
 export function useDraftIssueAt(): (path: string) => string | null {
   const draft = useEditor((s) => s.draft);
-  let byPath = issueCache.get(draft);
+  const saved = useEditor((s) => s.savedDraft);
+  let byPath = issueCache.get(draft)?.saved === saved ? issueCache.get(draft)!.byPath : null;
   if (!byPath) {
     byPath = new Map();
-    for (const issue of draftIssues(draft)) if (!byPath.has(issue.path)) byPath.set(issue.path, issue.code);
-    issueCache.set(draft, byPath);
+    for (const issue of draftIssues(draft, saved)) if (!byPath.has(issue.path)) byPath.set(issue.path, issue.code);
+    issueCache.set(draft, { saved, byPath });
   }
   const issues = byPath;
   return (path) => issues.get(path) ?? null;

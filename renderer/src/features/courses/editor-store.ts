@@ -81,12 +81,12 @@ export function draftFromCourse(course: Course): Draft {
   };
 }
 
-/** Every problem with a draft, by field path; the price is checked as typed. */
-export function draftIssues(draft: Draft): FieldIssue[] {
+/** Every problem with a draft, by field path; the price is checked as typed. `saved`: the draft as last saved. */
+export function draftIssues(draft: Draft, saved?: Draft): FieldIssue[] {
   const price = parsePriceInput(draft.priceText);
   const issues = validateCourseDraft({ ...draft, priceFen: price.ok ? price.fen : 0 });
   if (!price.ok) issues.splice(1, 0, { path: 'priceFen', code: price.code });
-  return [...issues, ...typeDraftIssues(draft, price.ok ? price.fen : 0)];
+  return [...issues, ...typeDraftIssues(draft, price.ok ? price.fen : 0, saved)];
 }
 
 function sameDraft(a: Draft, b: Draft): boolean {
@@ -155,7 +155,7 @@ export function createEditorStore(client: StudioClient, course: Course): EditorS
       store.setState({ saveState: 'saved', saveError: null });
       return;
     }
-    if (draftIssues(draft).length > 0) {
+    if (draftIssues(draft, savedDraft).length > 0) {
       store.setState({ saveState: 'invalid' });
       return;
     }
@@ -192,7 +192,7 @@ export function createEditorStore(client: StudioClient, course: Course): EditorS
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.draft === previous.draft) return;
     if (state.saveState === 'conflict') return;
-    if (draftIssues(state.draft).length > 0) {
+    if (draftIssues(state.draft, state.savedDraft).length > 0) {
       store.setState({ saveState: 'invalid' });
       return;
     }

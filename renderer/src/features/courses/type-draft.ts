@@ -109,8 +109,11 @@ function parserFor(key: string): (text: string) => ParseResult<unknown> {
   return (text) => parseWhole(text);
 }
 
-/** Problems in the type part of a draft: raw texts that do not parse, then the domain's checks on the document. */
-export function typeDraftIssues(draft: Draft, coursePriceFen: number, now = Date.now()): FieldIssue[] {
+/**
+ * Problems in the type part of a draft: raw texts that do not parse, then the domain's checks on the document.
+ * `saved` is the draft as last saved (its live reminders are not re-checked against the clock).
+ */
+export function typeDraftIssues(draft: Draft, coursePriceFen: number, saved?: Draft, now = Date.now()): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const raw = new Set<string>();
   for (const [key, text] of Object.entries(draft.typeInputs)) {
@@ -122,7 +125,13 @@ export function typeDraftIssues(draft: Draft, coursePriceFen: number, now = Date
       raw.add(path);
     }
   }
-  const checked = typeIssues(draft.typeDetails, { type: draft.type, priceFen: coursePriceFen, chapters: draft.chapters, now });
+  const checked = typeIssues(draft.typeDetails, {
+    type: draft.type,
+    priceFen: coursePriceFen,
+    chapters: draft.chapters,
+    now,
+    previous: saved?.typeDetails ?? null,
+  });
   // A field whose text does not parse shows that problem, not one about the value it had before.
   return [...issues, ...checked.filter((i) => !raw.has(i.path))];
 }
