@@ -244,6 +244,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
       return course;
     },
     'media.importImage': ({ fileName, dataBase64 }) => requireWorkspace().media.importImage(fileName, dataBase64),
+    'courseTypes.mediaChoices': ({ kind }) => ({ items: requireWorkspace().courses.types.mediaChoices(kind) }),
     'preview.settings': () => requireWorkspace().preview.settings(),
     'preview.updateSettings': (patch) => requireWorkspace().preview.updateSettings(patch),
     'preview.coverInfo': ({ hash }) => requireWorkspace().preview.coverInfo(hash),

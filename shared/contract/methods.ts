@@ -31,6 +31,8 @@ import { settingsSchema } from '../settings';
 import { complianceMethods } from './compliance';
 import { previewMethods } from '../preview/contract';
 import { coverCropsSchema } from '../preview/schemas';
+import { courseTypeDetailsSchema, lessonTypeDetailsSchema } from '../domain/course-types';
+import { courseTypeMethods } from './course-types';
 
 /** A string checked by one of the domain's field checks; the check's code becomes the zod issue message. */
 function checked(check: (value: string) => string | null) {
@@ -49,7 +51,7 @@ const priceFen = z.number().check((ctx) => {
   if (code) ctx.issues.push({ code: 'custom', message: code, input: ctx.value });
 });
 
-export const lessonSchema = z.object({ id, title: checked(checkOutlineTitle) });
+export const lessonSchema = z.object({ id, title: checked(checkOutlineTitle), typeDetails: lessonTypeDetailsSchema.optional() });
 export const chapterSchema = z.object({
   id,
   title: checked(checkOutlineTitle),
@@ -64,6 +66,7 @@ export const courseSchema = z.object({
   summary: z.string(),
   coverHash: sha256.nullable(),
   coverCrops: coverCropsSchema,
+  typeDetails: courseTypeDetailsSchema,
   chapters: z.array(chapterSchema),
   version: z.number().int(),
   createdAt: isoDate,
@@ -217,6 +220,8 @@ export const methods = {
       ...courseFields,
       /** Omitted: the stored crops stay, unless the cover changed (crops belong to one image and are then cleared). */
       coverCrops: coverCropsSchema.optional(),
+      /** The type's details (course-types.ts). Omitted: the stored ones stay (converted if the type changed). */
+      typeDetails: courseTypeDetailsSchema.optional(),
       chapters: z.array(chapterSchema).max(COURSE_LIMITS.maxChapters),
     }),
     output: courseSchema,
@@ -321,6 +326,7 @@ export const methods = {
   },
   ...complianceMethods,
   ...previewMethods,
+  ...courseTypeMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,6 +3,7 @@
  * renderer (messages beside fields, before anything is sent) and the host (the final word) apply.
  */
 import type { CoverCrops } from '../preview/crop';
+import type { CourseTypeDetails, LessonTypeDetails } from './course-types';
 
 /** The six course types a creator can sell; the value is stored, the label comes from i18n (`courseType.<value>`). */
 export const COURSE_TYPES = ['article', 'audio', 'video', 'live', 'column', 'camp'] as const;
@@ -118,10 +119,12 @@ export function priceInputValue(fen: number): string {
   return (fen / 100).toFixed(2);
 }
 
-/** One lesson in the outline. Content, media and pricing per lesson arrive with the authoring issue. */
+/** One lesson in the outline. */
 export interface Lesson {
   id: string;
   title: string;
+  /** What the course's type adds to this lesson (free trial, own price, media…); absent means the defaults. */
+  typeDetails?: LessonTypeDetails;
 }
 
 /** A chapter groups lessons in the order a learner meets them. */
@@ -143,6 +146,8 @@ export interface Course {
   coverHash: string | null;
   /** The cover's 2.35:1 and 1:1 crops for WeChat (draft/add's pic_crop_235_1 / pic_crop_1_1) and its key region. */
   coverCrops: CoverCrops;
+  /** The type's own fields (a live session's schedule, a camp's dates…), a versioned document (course-types.ts). */
+  typeDetails: CourseTypeDetails;
   chapters: Chapter[];
   /** Incremented by the host on every save; a save names the version it was based on. */
   version: number;

@@ -36,6 +36,7 @@ describe('create, get, save', () => {
       summary: '',
       coverHash: null,
       coverCrops: { crop235: null, crop11: null, focus: null },
+      typeDetails: { schemaVersion: 1, type: 'article', author: '' },
       chapters: [],
       version: 1,
       createdAt: '2024-05-01T00:00:01.000Z',

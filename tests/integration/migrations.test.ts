@@ -6,6 +6,7 @@ import { CourseService } from '../../electron/studio/services/courses';
 import { DB_FILE_NAME, applyMigrations, openWorkspaceDatabase, type OpenResult } from '../../electron/studio/store/database';
 import { MIGRATIONS, LATEST_VERSION, type Migration } from '../../electron/studio/store/migrations/index';
 import { createCourses } from '../../electron/studio/store/migrations/0001-create-courses';
+import { defaultTypeDetails } from '../../shared/domain/course-types';
 import { V1_FIXTURE_COURSES, V1_FIXTURE_VERSION } from '../fixtures/workspace-v1-content';
 import { EMPTY_COVER_CROPS } from '../../shared/preview/crop';
 import { V1_FIXTURE_FILE, copyV1Fixture } from '../helpers/fixtures';
@@ -91,7 +92,8 @@ describe('upgrading a version 1 workspace', () => {
       const courses = new CourseService(db);
       const live = V1_FIXTURE_COURSES.filter((c) => c.deletedAt === null);
       for (const { deletedAt: _deletedAt, ...expected } of live) {
-        expect(courses.get(expected.id)).toEqual({ ...expected, coverCrops: EMPTY_COVER_CROPS });
+        // Type details did not exist in version 1: each course reads its type's defaults (typeDetails "version 0").
+        expect(courses.get(expected.id)).toEqual({ ...expected, coverCrops: EMPTY_COVER_CROPS, typeDetails: defaultTypeDetails(expected.type) });
       }
       const listed = courses.list({ query: '', sort: 'createdDesc', limit: 50, offset: 0 });
       expect(listed.total).toBe(live.length);
@@ -159,7 +161,9 @@ describe('a fresh data folder', () => {
         'chapters',
         'compliance_acks',
         'course_publish_states',
+        'course_type_details',
         'courses',
+        'lesson_type_details',
         'lessons',
         'media',
         'preview_settings',

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { StudioError, type CourseSort, type CourseSummary, type HandlerInput } from '../../../shared/contract/index';
 import { COURSE_LIMITS, type Chapter, type Course, type CourseType } from '../../../shared/domain/course';
+import { CourseTypeStore } from './course-types';
 import { checkCoverCrops, formatPicCrop, parsePicCrop, type CoverCrops, type CropBox } from '../../../shared/preview/crop';
 
 interface CourseRow {
@@ -48,11 +49,13 @@ function likePattern(query: string): string {
 
 export class CourseService {
   private readonly stmt;
+  readonly types: CourseTypeStore;
 
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
   ) {
+    this.types = new CourseTypeStore(db);
     this.stmt = {
       course: db.prepare<[string], CourseRow>(
         `SELECT id, title, type, price_fen, summary, cover_hash, cover_crop_235_1, cover_crop_1_1, cover_focus, version,
@@ -67,8 +70,8 @@ export class CourseService {
       ),
       versionOf: db.prepare<
         [string],
-        { version: number; deleted_at: string | null; cover_hash: string | null; cover_crop_235_1: string | null; cover_crop_1_1: string | null; cover_focus: string | null }
-      >('SELECT version, deleted_at, cover_hash, cover_crop_235_1, cover_crop_1_1, cover_focus FROM courses WHERE id = ?'),
+        { version: number; type: CourseType; deleted_at: string | null; cover_hash: string | null; cover_crop_235_1: string | null; cover_crop_1_1: string | null; cover_focus: string | null }
+      >('SELECT version, type, deleted_at, cover_hash, cover_crop_235_1, cover_crop_1_1, cover_focus FROM courses WHERE id = ?'),
       mediaSize: db.prepare<[string], { width: number | null; height: number | null }>('SELECT width, height FROM media WHERE hash = ?'),
       insertCourse: db.prepare(
         `INSERT INTO courses (id, title, type, price_fen, summary, cover_hash, version, created_at, updated_at)
@@ -148,7 +151,11 @@ export class CourseService {
     if (!row) throw new StudioError('NOT_FOUND', `Course ${id} does not exist`);
     const chapters: Chapter[] = this.stmt.chapters.all(id).map((c) => ({ id: c.id, title: c.title, lessons: [] }));
     const byId = new Map(chapters.map((c) => [c.id, c]));
-    for (const l of this.stmt.lessons.all(id)) byId.get(l.chapter_id)?.lessons.push({ id: l.id, title: l.title });
+    const lessonDetails = this.types.lessonDetails(id);
+    for (const l of this.stmt.lessons.all(id)) {
+      const typeDetails = lessonDetails.get(l.id);
+      byId.get(l.chapter_id)?.lessons.push(typeDetails ? { id: l.id, title: l.title, typeDetails } : { id: l.id, title: l.title });
+    }
     return {
       id: row.id,
       title: row.title,
@@ -161,6 +168,7 @@ export class CourseService {
         crop11: cropFromColumn(row.cover_crop_1_1),
         focus: cropFromColumn(row.cover_focus),
       },
+      typeDetails: this.types.courseDetails(id, row.type),
       chapters,
       version: row.version,
       createdAt: row.created_at,
@@ -206,6 +214,7 @@ export class CourseService {
         });
       }
       const crops = this.cropsToStore(input, stored);
+      const typeDetails = this.types.resolveAndCheck(input, stored.type, this.now());
       const chapterJson = JSON.stringify(chapterIds);
       const lessonJson = JSON.stringify(lessonIds);
       const foreign = [
@@ -237,6 +246,7 @@ export class CourseService {
       }
       this.stmt.deleteOtherLessons.run(input.id, lessonJson);
       this.stmt.deleteOtherChapters.run(input.id, chapterJson);
+      this.types.write(input.id, typeDetails, lessons);
     });
     tx.immediate();
     return this.get(input.id);

@@ -2,11 +2,12 @@ import { createContext, useContext, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { StudioError } from '../../../../shared/contract/index';
-import { COURSE_LIMITS, COURSE_TYPES, charLength, type CourseType } from '../../../../shared/domain/course';
+import { COURSE_LIMITS, charLength } from '../../../../shared/domain/course';
 import { useApp, useStores } from '../../app/stores';
 import { FieldError } from '../../components/FieldError';
 import { CoverPicker } from './CoverPicker';
 import { OutlineEditor } from './OutlineEditor';
+import { CourseTypeFields, CourseTypePicker } from './CourseTypeFields';
 import { FieldCounters } from '../preview/FieldCounters';
 import { PreviewTabs } from '../preview/PreviewTabs';
 import { ComplianceHeader } from '../compliance/ComplianceHeader';
@@ -96,7 +97,7 @@ function CourseEditor() {
   const canRedo = useEditor((s) => s.future.length > 0);
   const issues = draftIssues(draft);
   const issueAt = (path: string) => issues.find((i) => i.path === path)?.code ?? null;
-  const ids = { title: useId(), price: useId(), summary: useId(), type: useId() };
+  const ids = { title: useId(), price: useId(), summary: useId() };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -165,23 +166,7 @@ function CourseEditor() {
             <FieldError id={`${ids.title}-error`} code={issueAt('title')} />
           </div>
 
-          <fieldset className="field">
-            <legend id={ids.type}>{t('editor.type')}</legend>
-            <div className="segmented" role="radiogroup" aria-labelledby={ids.type}>
-              {COURSE_TYPES.map((type: CourseType) => (
-                <label key={type} className={draft.type === type ? 'segment selected' : 'segment'}>
-                  <input
-                    type="radio"
-                    name="course-type"
-                    value={type}
-                    checked={draft.type === type}
-                    onChange={() => apply((d) => ({ ...d, type }))}
-                  />
-                  {t(`courseType.${type}`)}
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <CourseTypePicker />
 
           <div className="field">
             <label htmlFor={ids.price}>{t('editor.price')}</label>
@@ -204,6 +189,8 @@ function CourseEditor() {
             </p>
             <FieldError id={`${ids.price}-error`} code={issueAt('priceFen')} />
           </div>
+
+          <CourseTypeFields />
 
           <div className="field">
             <label htmlFor={ids.summary}>{t('editor.summary')}</label>

@@ -18,6 +18,7 @@ import { useApp } from '../../app/stores';
 import { fieldMessage } from '../../i18n/index';
 import { useEditor, useEditorStore } from './CourseEditor';
 import { FindingsField } from '../compliance/FindingsField';
+import { LessonTypeFields } from './LessonTypeFields';
 
 type Dragging = { kind: 'chapter' | 'lesson'; id: string } | null;
 type DropMark = { kind: 'chapter' | 'lesson'; id: string; where: 'before' | 'after' } | { kind: 'chapterEnd'; id: string } | null;
@@ -316,6 +317,7 @@ export function OutlineEditor({ issues }: { issues: FieldIssue[] }) {
                           {fieldMessage(t, lessonIssue)}
                         </p>
                       )}
+                      <LessonTypeFields lessonId={lesson.id} title={lesson.title} />
                     </li>
                   );
                 })}

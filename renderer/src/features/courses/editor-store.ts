@@ -15,7 +15,9 @@ import {
   type FieldIssue,
 } from '../../../../shared/domain/course';
 import type { CoverCrops } from '../../../../shared/preview/crop';
+import type { CourseTypeDetails } from '../../../../shared/domain/course-types';
 import type { StudioClient } from '../../api/client';
+import { typeDraftIssues } from './type-draft';
 
 /** What the creator edits. The price stays as typed until it parses, so "19." is not rewritten mid-typing. */
 export interface Draft {
@@ -27,6 +29,10 @@ export interface Draft {
   /** The cover's WeChat crops; set on the cover (features/preview/CoverCropEditor), cleared when the cover changes. */
   coverCrops: CoverCrops;
   chapters: Chapter[];
+  /** The type's own fields (features/courses/CourseTypeFields); lessons carry theirs in `chapters`. */
+  typeDetails: CourseTypeDetails;
+  /** Type fields as typed while they do not parse, by input key (type-draft.ts); empty when all parse. */
+  typeInputs: Record<string, string>;
 }
 
 export type SaveState = 'saved' | 'dirty' | 'saving' | 'invalid' | 'error' | 'conflict';
@@ -70,15 +76,17 @@ export function draftFromCourse(course: Course): Draft {
     coverHash: course.coverHash,
     coverCrops: course.coverCrops,
     chapters: course.chapters,
+    typeDetails: course.typeDetails,
+    typeInputs: {},
   };
 }
 
-/** Every problem with a draft, by field path; the price is checked as typed. */
-export function draftIssues(draft: Draft): FieldIssue[] {
+/** Every problem with a draft, by field path; the price is checked as typed. `saved`: the draft as last saved. */
+export function draftIssues(draft: Draft, saved?: Draft): FieldIssue[] {
   const price = parsePriceInput(draft.priceText);
   const issues = validateCourseDraft({ ...draft, priceFen: price.ok ? price.fen : 0 });
   if (!price.ok) issues.splice(1, 0, { path: 'priceFen', code: price.code });
-  return issues;
+  return [...issues, ...typeDraftIssues(draft, price.ok ? price.fen : 0, saved)];
 }
 
 function sameDraft(a: Draft, b: Draft): boolean {
@@ -147,7 +155,7 @@ export function createEditorStore(client: StudioClient, course: Course): EditorS
       store.setState({ saveState: 'saved', saveError: null });
       return;
     }
-    if (draftIssues(draft).length > 0) {
+    if (draftIssues(draft, savedDraft).length > 0) {
       store.setState({ saveState: 'invalid' });
       return;
     }
@@ -163,6 +171,7 @@ export function createEditorStore(client: StudioClient, course: Course): EditorS
         summary: draft.summary,
         coverHash: draft.coverHash,
         coverCrops: draft.coverCrops,
+        typeDetails: draft.typeDetails,
         chapters: draft.chapters,
       });
       // The creator may have typed on while this save was in flight: then there is more to save.
@@ -183,7 +192,7 @@ export function createEditorStore(client: StudioClient, course: Course): EditorS
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.draft === previous.draft) return;
     if (state.saveState === 'conflict') return;
-    if (draftIssues(state.draft).length > 0) {
+    if (draftIssues(state.draft, state.savedDraft).length > 0) {
       store.setState({ saveState: 'invalid' });
       return;
     }
