@@ -156,10 +156,13 @@ describe('a fresh data folder', () => {
       expect(result).toMatchObject({ upgradedFrom: null, backup: null });
       expect(result.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect(tableNames(result.db)).toEqual([
+        'article_image_uploads',
         'chapters',
         'compliance_acks',
         'course_publish_states',
         'courses',
+        'lesson_bodies',
+        'lesson_body_images',
         'lessons',
         'media',
         'preview_settings',
