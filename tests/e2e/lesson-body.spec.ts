@@ -247,3 +247,21 @@ test('counters follow WeChat’s limits and an over-limit body is not saved', as
   await page.reload();
   await expect(lesson.body).toHaveText('你好 world');
 });
+
+test('a body finding in the compliance report opens the lesson and selects it', async ({ page, studio, list, editor }) => {
+  const lesson = await openNewLesson(page, list, editor, studio);
+  await lesson.body.click();
+  await page.keyboard.type('开场白。');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('这是全网最好的定价课。');
+  await lesson.expectSaved();
+  await expect(page.getByRole('region', { name: '正文合规提示' })).toContainText('全网最好的');
+
+  await page.getByRole('button', { name: '返回课程' }).click();
+  await page.getByRole('button', { name: '合规报告', exact: true }).click();
+  const report = page.getByRole('complementary', { name: '合规报告' });
+  await report.getByRole('button', { name: /^定位到第 1 章第 1 课时「如何定价」正文/ }).first().click();
+  await expect(page.getByRole('main', { name: '课时正文：如何定价' })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.getSelection()?.toString())).toBe('全网最好的');
+  await expect(lesson.body).toBeFocused();
+});

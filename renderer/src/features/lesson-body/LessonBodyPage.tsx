@@ -8,9 +8,10 @@ import { WECHAT_BODY_LIMITS } from '../../../../shared/rich-text/schema';
 import { useApp, useStores } from '../../app/stores';
 import { fieldMessage } from '../../i18n/index';
 import { createLessonBodyStore, type LessonBodyState, type LessonBodyStore } from './lesson-body-store';
-import { lessonExtensions } from './extensions';
 import { figureContent, imageFiles, pasteHandlers } from './paste';
 import { useBodyCompliance } from './use-body-compliance';
+import { takeBodySelection } from './body-jump';
+import { docText, lessonExtensions } from './extensions';
 import './lesson-body.css';
 
 const BodyContext = createContext<LessonBodyStore | null>(null);
@@ -161,6 +162,16 @@ function BodyEditor() {
   }, [editor, store]);
 
   const findings = useBodyCompliance(editor, store);
+
+  // Opened from a finding elsewhere (the compliance report): select its text here.
+  useEffect(() => {
+    const wanted = takeBodySelection(store.getState().lessonId);
+    if (!wanted) return;
+    const { text, positions } = docText(editor.state.doc);
+    const at = text.indexOf(wanted);
+    if (at < 0) return;
+    editor.chain().focus().setTextSelection({ from: positions[at]!, to: positions[at + wanted.length - 1]! + 1 }).scrollIntoView().run();
+  }, [editor, store]);
 
   const insertFiles = async (files: File[]) => {
     const hashes = await importFiles(files);
