@@ -174,17 +174,41 @@ test('paste from Word and from a WeChat article is reduced to what WeChat keeps'
   await expect.poll(() => lesson.structure()).toEqual(before);
 });
 
-test('pasting an image file stores it through the host and shows it', async ({ page, studio, list, editor }) => {
+test('images pasted as files, embedded in pasted HTML, or dropped are stored through the host', async ({ page, studio, list, editor }) => {
   const lesson = await openNewLesson(page, list, editor, studio);
   await lesson.body.click();
-  const png = pngBytes(40, 30, { shade: 9 });
+  const images = lesson.body.locator('figure img');
   await lesson.body.evaluate((el, bytes) => {
     const transfer = new DataTransfer();
     transfer.items.add(new File([new Uint8Array(bytes)], 'clip.png', { type: 'image/png' }));
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
-  }, [...png]);
-  await expect(lesson.body.locator('figure img')).toHaveJSProperty('naturalWidth', 40);
+  }, [...pngBytes(40, 30, { shade: 9 })]);
+  await expect(images.first()).toHaveJSProperty('naturalWidth', 40);
+
+  // HTML with an image inside as a data: URL (some editors copy this way): stored, not dropped.
+  const dataUrl = `data:image/png;base64,${pngBytes(24, 12, { shade: 5 }).toString('base64')}`;
+  await page.keyboard.press('Control+End');
+  await lesson.paste(`<p>图前</p><p><img src="${dataUrl}" alt="嵌入"></p><p>图后</p>`);
+  await expect(images).toHaveCount(2);
+  await expect(images.nth(1)).toHaveJSProperty('naturalWidth', 24);
+  await expect(images.nth(1)).toHaveAttribute('data-media-hash', /^[0-9a-f]{64}$/);
+  await expect(lesson.body).toContainText('图前');
+
+  // A file dropped onto the body.
+  const box = (await lesson.body.boundingBox())!;
+  await lesson.body.evaluate(
+    (el, { bytes, x, y }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], 'drop.png', { type: 'image/png' }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, clientX: x, clientY: y, bubbles: true, cancelable: true }));
+    },
+    { bytes: [...pngBytes(16, 64, { shade: 2 })], x: box.x + 20, y: box.y + 10 },
+  );
+  await expect(images).toHaveCount(3);
+  await expect(lesson.body.locator('figure img[data-media-hash]')).toHaveCount(3);
+  await expect.poll(() => images.evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalHeight).sort((a, b) => a - b))).toEqual([12, 30, 64]);
   await lesson.expectSaved();
+  await expect(page.locator('.lesson-images')).toContainText('3 张图片保存在本机');
 });
 
 test('Chinese IME composition is never split, and autosave waits for it', async ({ page, studio, list, editor }) => {
