@@ -349,10 +349,17 @@ function BodySaveStatus() {
   const store = useBodyStore();
   const state = useBody((s) => s.saveState);
   const error = useBody((s) => s.saveError);
-  const label =
-    state === 'error'
-      ? t('lessonBody.save.error', { reason: error && error.includes('.') ? fieldMessage(t, error) : t(`error.${error ?? 'INTERNAL'}`) })
-      : t(`lessonBody.save.${state}`);
+  const stats = useBody((s) => s.stats);
+  // The host measures the sanitized body; on the rare edge where that is over while the editor's HTML was not, its
+  // refusal names the limit like the counters do.
+  const reason = !error
+    ? t('error.INTERNAL')
+    : error.startsWith('body.')
+      ? t(`lessonBody.field.${error}`, { count: stats.chars.toLocaleString('en-US'), size: formatSize(stats.bytes) })
+      : error.includes('.')
+        ? fieldMessage(t, error)
+        : t(`error.${error}`);
+  const label = state === 'error' ? t('lessonBody.save.error', { reason }) : t(`lessonBody.save.${state}`);
   return (
     <div className={`save-status save-${state === 'over' ? 'invalid' : state}`}>
       <span role="status" aria-live="polite" data-save-state={state}>
