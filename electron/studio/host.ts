@@ -24,6 +24,7 @@ import { CourseService } from './services/courses';
 import { MediaService } from './services/media';
 import { PreviewService } from './services/preview';
 import { ComplianceService } from './services/compliance';
+import { LessonBodyService } from './services/lesson-bodies';
 import { complianceHandlers } from './services/compliance-handlers';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
@@ -110,6 +111,7 @@ interface Workspace {
   media: MediaService;
   compliance: ComplianceService;
   preview: PreviewService;
+  lessonBodies: LessonBodyService;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -135,11 +137,13 @@ export function createStudioHost(options: HostOptions): StudioHost {
     if (result.state === 'ready') {
       if (result.upgradedFrom !== null) log(`workspace upgraded from schema ${result.upgradedFrom}; backup at ${result.backup}`);
       const courses = new CourseService(result.db, now);
+      const lessonBodies = new LessonBodyService(result.db, now);
       workspace = {
         db: result.db,
         courses,
+        lessonBodies,
         media: new MediaService(result.db, options.dataDir, now),
-        compliance: new ComplianceService(result.db, courses, { now }),
+        compliance: new ComplianceService(result.db, courses, { now, lessonBodies: (id) => lessonBodies.htmlOfCourse(id) }),
         preview: new PreviewService(result.db, new MediaService(result.db, options.dataDir, now), now),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
@@ -245,6 +249,17 @@ export function createStudioHost(options: HostOptions): StudioHost {
     },
     'media.importImage': ({ fileName, dataBase64 }) => requireWorkspace().media.importImage(fileName, dataBase64),
     'courseTypes.mediaChoices': ({ kind }) => ({ items: requireWorkspace().courses.types.mediaChoices(kind) }),
+    'lessons.getBody': ({ courseId, lessonId }) => requireWorkspace().lessonBodies.get(courseId, lessonId),
+    'lessons.saveBody': (input) => {
+      const body = requireWorkspace().lessonBodies.save(input);
+      try {
+        // A body is published text: a course marked ready is re-checked on it at once, as after a course save.
+        requireWorkspace().compliance.afterCourseSaved(input.courseId);
+      } catch (error) {
+        log(`compliance re-check after saving a body of ${input.courseId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return body;
+    },
     'preview.settings': () => requireWorkspace().preview.settings(),
     'preview.updateSettings': (patch) => requireWorkspace().preview.updateSettings(patch),
     'preview.coverInfo': ({ hash }) => requireWorkspace().preview.coverInfo(hash),

@@ -29,6 +29,7 @@ import {
 } from '../companion/api';
 import { settingsSchema } from '../settings';
 import { complianceMethods } from './compliance';
+import { lessonBodyMethods } from './lesson-bodies';
 import { previewMethods } from '../preview/contract';
 import { coverCropsSchema } from '../preview/schemas';
 import { courseTypeDetailsSchema, lessonTypeDetailsSchema } from '../domain/course-types';
@@ -327,6 +328,7 @@ export const methods = {
   ...complianceMethods,
   ...previewMethods,
   ...courseTypeMethods,
+  ...lessonBodyMethods,
 } as const;
 
 export type Methods = typeof methods;

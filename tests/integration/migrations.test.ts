@@ -158,11 +158,14 @@ describe('a fresh data folder', () => {
       expect(result).toMatchObject({ upgradedFrom: null, backup: null });
       expect(result.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect(tableNames(result.db)).toEqual([
+        'article_image_uploads',
         'chapters',
         'compliance_acks',
         'course_publish_states',
         'course_type_details',
         'courses',
+        'lesson_bodies',
+        'lesson_body_images',
         'lesson_type_details',
         'lessons',
         'media',

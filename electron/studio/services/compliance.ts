@@ -45,6 +45,8 @@ export interface ComplianceServiceOptions {
   now?: () => Date;
   /** Builds a scanner (tests count builds through it). */
   createScanner?: (options: ScannerOptions) => Scanner;
+  /** The bodies of a course's lessons (lesson id → sanitized HTML); published text, so scanned with the rest. */
+  lessonBodies?: (courseId: string) => ReadonlyMap<string, string>;
 }
 
 /** One published text of a course: plain text, or rich text (HTML) reduced to text with positions. */
@@ -96,8 +98,8 @@ type FindingRef = Pick<HandlerInput<'compliance.acknowledge'>, 'courseId' | 'tar
 
 const CATEGORY_SET = new Set<string>(CATEGORIES);
 
-/** Everything a creator publishes in a course today, in reading order. */
-export function publishedFields(course: Course): PublishedField[] {
+/** Everything a creator publishes in a course today, in reading order: a lesson's body follows its title. */
+export function publishedFields(course: Course, bodies: ReadonlyMap<string, string> = new Map()): PublishedField[] {
   const fields: PublishedField[] = [
     { target: 'course', id: course.id, field: 'title', kind: 'plain', value: course.title },
     { target: 'course', id: course.id, field: 'summary', kind: 'plain', value: course.summary },
@@ -106,6 +108,8 @@ export function publishedFields(course: Course): PublishedField[] {
     fields.push({ target: 'chapter', id: chapter.id, field: 'title', kind: 'plain', value: chapter.title });
     for (const lesson of chapter.lessons) {
       fields.push({ target: 'lesson', id: lesson.id, field: 'title', kind: 'plain', value: lesson.title });
+      const body = bodies.get(lesson.id);
+      if (body) fields.push({ target: 'lesson', id: lesson.id, field: 'body', kind: 'rich', value: body });
     }
   }
   return fields;
@@ -180,6 +184,7 @@ function wordListError(code: string, message: string, details: Record<string, st
 export class ComplianceService {
   private readonly now: () => Date;
   private readonly build: (options: ScannerOptions) => Scanner;
+  private readonly lessonBodies: (courseId: string) => ReadonlyMap<string, string>;
   private scanner: Scanner | null = null;
   private version: string | null = null;
   private readonly stmt;
@@ -191,6 +196,7 @@ export class ComplianceService {
   ) {
     this.now = options.now ?? (() => new Date());
     this.build = options.createScanner ?? createDefaultScanner;
+    this.lessonBodies = options.lessonBodies ?? (() => new Map());
     this.stmt = {
       acksOfCourse: db.prepare<[string], AckRow>('SELECT * FROM compliance_acks WHERE course_id = ? ORDER BY seq'),
       insertAck: db.prepare(
@@ -285,7 +291,7 @@ export class ComplianceService {
   scanCourse(courseId: string): CourseScan {
     const course = this.courses.get(courseId);
     const active = this.activeAcks(courseId);
-    const findings: LocatedFinding[] = scanFields(this.currentScanner(), publishedFields(course)).map((f) => {
+    const findings: LocatedFinding[] = scanFields(this.currentScanner(), publishedFields(course, this.lessonBodies(courseId))).map((f) => {
       const key = findingKey({ target: f.location.target, targetId: f.location.id, field: f.location.field, rule: f.rule, text: f.text });
       const located: LocatedFinding = {
         category: f.category,

@@ -4,6 +4,7 @@ import { LOCALES, type Locale } from '../../../shared/settings';
 import { ToastRegion } from '../components/Toast';
 import { CourseEditorRoute } from '../features/courses/CourseEditor';
 import { CourseList } from '../features/courses/CourseList';
+import { LessonBodyRoute } from '../features/lesson-body/LessonBodyPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { TermListsPage } from '../features/compliance/TermListsPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
@@ -19,6 +20,8 @@ function RouteView({ route }: { route: Route }) {
   switch (route.name) {
     case 'course':
       return <CourseEditorRoute key={route.id} id={route.id} />;
+    case 'lesson':
+      return <LessonBodyRoute key={`${route.courseId}/${route.lessonId}`} courseId={route.courseId} lessonId={route.lessonId} />;
     case 'team':
       return <TeamPage />;
     case 'orders':

@@ -7,7 +7,7 @@ import type { CompanionStatus, MethodOutput, WorkspaceStatus } from '../../../sh
 import type { Settings } from '../../../shared/settings';
 import type { StudioClient } from '../api/client';
 
-export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' };
+export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' };
 
 const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance'] as const;
 
@@ -38,6 +38,8 @@ export interface AppState {
 export type AppStore = StoreApi<AppState>;
 
 export function routeFromHash(hash: string): Route {
+  const lesson = /^#\/courses\/([A-Za-z0-9_-]{1,64})\/lessons\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  if (lesson) return { name: 'lesson', courseId: lesson[1]!, lessonId: lesson[2]! };
   const match = /^#\/courses\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   if (match) return { name: 'course', id: match[1]! };
   const simple = SIMPLE_ROUTES.find((name) => hash === `#/${name}`);
@@ -46,6 +48,7 @@ export function routeFromHash(hash: string): Route {
 
 export function hashFromRoute(route: Route): string {
   if (route.name === 'course') return `#/courses/${route.id}`;
+  if (route.name === 'lesson') return `#/courses/${route.courseId}/lessons/${route.lessonId}`;
   return route.name === 'courses' ? '#/courses' : `#/${route.name}`;
 }
 

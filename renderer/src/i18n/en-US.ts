@@ -2,6 +2,7 @@ import type { zhCN } from './zh-CN';
 import { CATEGORY_LABELS, FIELD_LABELS, SEVERITY_LABELS, labels } from '../../../shared/domain/compliance-labels';
 import { previewEnUS } from '../features/preview/i18n-en-US';
 import { courseTypesEnUS } from '../features/courses/i18n-types-en-US';
+import { lessonBodyEnUS } from '../features/lesson-body/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -457,6 +458,7 @@ export const enUS: Shape<typeof zhCN> = {
   },
   preview: previewEnUS,
   courseTypes: courseTypesEnUS,
+  lessonBody: lessonBodyEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };

@@ -1,6 +1,7 @@
 import { CATEGORY_LABELS, FIELD_LABELS, SEVERITY_LABELS, labels } from '../../../shared/domain/compliance-labels';
 import { previewZhCN } from '../features/preview/i18n-zh-CN';
 import { courseTypesZhCN } from '../features/courses/i18n-types-zh-CN';
+import { lessonBodyZhCN } from '../features/lesson-body/i18n-zh-CN';
 
 /** Chinese (Simplified): the default UI language. Keys are shared with en-US.ts; a missing key fails to compile there. */
 export const zhCN = {
@@ -454,6 +455,7 @@ export const zhCN = {
   },
   preview: previewZhCN,
   courseTypes: courseTypesZhCN,
+  lessonBody: lessonBodyZhCN,
   toast: { dismiss: '关闭提示' },
   time: { justNow: '刚刚' },
 };

@@ -3,11 +3,12 @@ import { addMediaAndListIndexes } from './0002-add-media-and-list-indexes';
 import { addCompliance } from './0003-add-compliance';
 import { addCoverCrops } from './0004-add-cover-crops';
 import { addCourseTypeDetails } from './0005-add-course-type-details';
+import { addLessonBodies } from './0006-add-lesson-bodies';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Explicit on purpose: no directory globbing, no surprises from a stray file. */
-export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails];
+export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails, addLessonBodies];
 
 export const LATEST_VERSION = MIGRATIONS.length;

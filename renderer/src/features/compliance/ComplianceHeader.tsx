@@ -92,7 +92,7 @@ export function ComplianceHeader() {
                     <button
                       type="button"
                       className="link-button"
-                      onClick={() => jumpTo(ref, finding?.location.start, finding?.location.end)}
+                      onClick={() => jumpTo(ref, finding?.location.start, finding?.location.end, finding?.text)}
                     >
                       {describeField(t, draft, ref)}
                     </button>

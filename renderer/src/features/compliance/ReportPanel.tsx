@@ -124,7 +124,7 @@ function ReportFinding({ finding, highlighted }: { finding: LocatedFinding; high
         type="button"
         className="link-button cx-where"
         aria-label={t('compliance.report.jump', { where })}
-        onClick={() => jumpTo(ref, finding.location.start, finding.location.end)}
+        onClick={() => jumpTo(ref, finding.location.start, finding.location.end, finding.text)}
       >
         {where}
       </button>

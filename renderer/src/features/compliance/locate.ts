@@ -3,10 +3,15 @@
  */
 import type { TFunction } from 'i18next';
 import type { Draft } from '../courses/editor-store';
+import { requestBodySelection } from '../lesson-body/body-jump';
 import { fieldKey, type FieldRef } from './draft-fields';
 
-/** Focuses the field's input, scrolls it into view and selects the span; false when the field is not on screen. */
-export function jumpTo(ref: FieldRef, start?: number, end?: number): boolean {
+/**
+ * Focuses the field's input, scrolls it into view and selects the span; false when the field is not on screen. A
+ * lesson body lives on its own page: that page opens and selects the finding's `text`.
+ */
+export function jumpTo(ref: FieldRef, start?: number, end?: number, text?: string): boolean {
+  if (ref.target === 'lesson' && ref.field === 'body') return requestBodySelection(ref.id, text ?? '');
   const el = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-cx-field="${CSS.escape(fieldKey(ref))}"] [data-cx-input]`);
   if (!el) return false;
   const show = () => {

@@ -40,6 +40,7 @@ export function OutlineEditor({ issues }: { issues: FieldIssue[] }) {
   const store = useEditorStore();
   const chapters = useEditor((s) => s.draft.chapters);
   const showToast = useApp((s) => s.showToast);
+  const navigate = useApp((s) => s.navigate);
   const [dragging, setDragging] = useState<Dragging>(null);
   const [drop, setDrop] = useState<DropMark>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -62,6 +63,12 @@ export function OutlineEditor({ issues }: { issues: FieldIssue[] }) {
     if (!pos) return;
     const title = next[pos.chapter]!.lessons[pos.lesson]!.title;
     setAnnouncement(t('outline.moved', { title, chapter: pos.chapter + 1, n: pos.lesson + 1 }));
+  };
+
+  // The body is saved against the stored lesson: the outline is saved first, so a new lesson exists on the host.
+  const openBody = async (lessonId: string) => {
+    await store.getState().saveNow();
+    navigate({ name: 'lesson', courseId: store.getState().courseId, lessonId });
   };
 
   const addNewChapter = () => {
@@ -303,6 +310,14 @@ export function OutlineEditor({ issues }: { issues: FieldIssue[] }) {
                             onKeyDown={(e) => keyMoveLesson(e, lesson.id, `title-${lesson.id}`, true)}
                           />
                         </FindingsField>
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-label={t('lessonBody.open', { title: lesson.title })}
+                          onClick={() => void openBody(lesson.id)}
+                        >
+                          {t('lessonBody.openShort')}
+                        </button>
                         <button
                           type="button"
                           className="icon-button danger"
