@@ -19,8 +19,12 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id.invalid');
 
 export const COMPLIANCE_TARGETS = ['course', 'chapter', 'lesson'] as const;
 export type ComplianceTarget = (typeof COMPLIANCE_TARGETS)[number];
-/** Fields a creator publishes. `body` is a lesson's rich text; share-card fields belong to the course. */
-export const COMPLIANCE_FIELDS = ['title', 'summary', 'body', 'shareTitle', 'shareDescription'] as const;
+/**
+ * Fields a creator publishes. `body` is a lesson's rich text; share-card fields belong to the course; `author` (图文),
+ * `dailyTasks` (训练营: each task's title and description, one per line), `transcript` (音频) and `chapterMarks` (视频:
+ * their titles, one per line) come from the type's own fields.
+ */
+export const COMPLIANCE_FIELDS = ['title', 'summary', 'body', 'shareTitle', 'shareDescription', 'author', 'dailyTasks', 'transcript', 'chapterMarks'] as const;
 export type ComplianceField = (typeof COMPLIANCE_FIELDS)[number];
 
 export const ACK_REASON_MAX_CHARS = 500;

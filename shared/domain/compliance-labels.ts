@@ -38,12 +38,16 @@ export const TARGET_LABELS: Record<'course' | 'chapter' | 'lesson', Bilingual> =
   lesson: { zh: '课时', en: 'Lesson' },
 };
 
-export const FIELD_LABELS: Record<'title' | 'summary' | 'body' | 'shareTitle' | 'shareDescription', Bilingual> = {
+export const FIELD_LABELS: Record<'title' | 'summary' | 'body' | 'shareTitle' | 'shareDescription' | 'author' | 'dailyTasks' | 'transcript' | 'chapterMarks', Bilingual> = {
   title: { zh: '标题', en: 'Title' },
   summary: { zh: '简介', en: 'Summary' },
   body: { zh: '正文', en: 'Body' },
   shareTitle: { zh: '分享卡片标题', en: 'Share card title' },
   shareDescription: { zh: '分享卡片描述', en: 'Share card description' },
+  author: { zh: '作者', en: 'Author' },
+  dailyTasks: { zh: '每日任务', en: 'Daily tasks' },
+  transcript: { zh: '文稿', en: 'Transcript' },
+  chapterMarks: { zh: '视频章节', en: 'Video chapters' },
 };
 
 /** One language's half of a label table (for the renderer's translation files). */

@@ -22,6 +22,7 @@ import { richTextToText } from '../../shared/compliance/rich-text';
 import type { Scanner, ScannerOptions } from '../../shared/compliance/types';
 import type { LocatedFinding, MethodInput } from '../../shared/contract/index';
 import type { Course } from '../../shared/domain/course';
+import { defaultLessonTypeDetails, defaultTypeDetails } from '../../shared/domain/course-types';
 import { callError, callOk, openHost, steppingClock } from '../helpers/host';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -126,6 +127,44 @@ describe('scanning a course', () => {
       'lesson:l1:title',
       'lesson:l2:title',
     ]);
+  });
+});
+
+describe('the type\'s own published text', () => {
+  it('scans a 训练营\'s daily tasks and an 音频 lesson\'s transcript, each as its own field', async () => {
+    const host = freshHost();
+    const camp = await callOk(host, 'courses.create', { title: '21 天写作营', type: 'camp', priceFen: 19900 });
+    const saved = await callOk(
+      host,
+      'courses.save',
+      saveInput(camp, {
+        typeDetails: {
+          ...defaultTypeDetails('camp'),
+          startDate: '2030-12-01',
+          endDate: '2030-12-21',
+          dailyTasks: [
+            { title: '开营：写下目标', description: '300 字以内' },
+            { title: '第二天', description: '打卡后转发到朋友圈，即可领取写作模板' },
+          ],
+        },
+      }),
+    );
+    const scan = await callOk(host, 'compliance.scanCourse', { courseId: saved.id });
+    const tasks = scan.findings.filter((f) => f.location.field === 'dailyTasks');
+    expect(tasks.map((f) => [f.category, f.location.target, f.location.id])).toEqual([['induce_share', 'course', saved.id]]);
+    const text = publishedFields(saved).find((f) => f.field === 'dailyTasks')!.value;
+    expect(text.slice(tasks[0]!.location.start, tasks[0]!.location.end)).toBe(tasks[0]!.text);
+
+    const audio = await callOk(host, 'courses.create', { title: '播客课', type: 'audio', priceFen: 9900 });
+    const withLesson = await callOk(
+      host,
+      'courses.save',
+      saveInput(audio, {
+        chapters: [{ id: 'c1', title: '第一章', lessons: [{ id: 'a1', title: '开场', typeDetails: { ...defaultLessonTypeDetails(), transcript: '这是全网最好的播客课。' } }] }],
+      }),
+    );
+    const audioScan = await callOk(host, 'compliance.scanCourse', { courseId: withLesson.id });
+    expect(audioScan.findings.map((f) => [f.location.target, f.location.id, f.location.field, f.category])).toEqual([['lesson', 'a1', 'transcript', 'ad_absolute']]);
   });
 });
 

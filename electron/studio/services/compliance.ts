@@ -104,12 +104,23 @@ export function publishedFields(course: Course, bodies: ReadonlyMap<string, stri
     { target: 'course', id: course.id, field: 'title', kind: 'plain', value: course.title },
     { target: 'course', id: course.id, field: 'summary', kind: 'plain', value: course.summary },
   ];
+  const details = course.typeDetails;
+  if (details?.type === 'article' && details.author) fields.push({ target: 'course', id: course.id, field: 'author', kind: 'plain', value: details.author });
+  if (details?.type === 'camp' && details.dailyTasks.length > 0) {
+    const value = details.dailyTasks.map((task) => `${task.title}\n${task.description}`).join('\n');
+    fields.push({ target: 'course', id: course.id, field: 'dailyTasks', kind: 'plain', value });
+  }
   for (const chapter of course.chapters) {
     fields.push({ target: 'chapter', id: chapter.id, field: 'title', kind: 'plain', value: chapter.title });
     for (const lesson of chapter.lessons) {
       fields.push({ target: 'lesson', id: lesson.id, field: 'title', kind: 'plain', value: lesson.title });
       const body = bodies.get(lesson.id);
       if (body) fields.push({ target: 'lesson', id: lesson.id, field: 'body', kind: 'rich', value: body });
+      const lessonDetails = lesson.typeDetails;
+      if (lessonDetails?.transcript) fields.push({ target: 'lesson', id: lesson.id, field: 'transcript', kind: 'plain', value: lessonDetails.transcript });
+      if (lessonDetails && lessonDetails.chapterMarks.length > 0) {
+        fields.push({ target: 'lesson', id: lesson.id, field: 'chapterMarks', kind: 'plain', value: lessonDetails.chapterMarks.map((m) => m.title).join('\n') });
+      }
     }
   }
   return fields;
