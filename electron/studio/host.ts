@@ -22,6 +22,8 @@ import {
 } from '../../shared/contract/index';
 import { CourseService } from './services/courses';
 import { MediaService } from './services/media';
+import { MediaLibrary } from './services/media-library';
+import { mediaHandlers } from './services/media-handlers';
 import { PreviewService } from './services/preview';
 import { ComplianceService } from './services/compliance';
 import { complianceHandlers } from './services/compliance-handlers';
@@ -108,6 +110,7 @@ interface Workspace {
   db: Database.Database;
   courses: CourseService;
   media: MediaService;
+  library: MediaLibrary;
   compliance: ComplianceService;
   preview: PreviewService;
 }
@@ -135,10 +138,12 @@ export function createStudioHost(options: HostOptions): StudioHost {
     if (result.state === 'ready') {
       if (result.upgradedFrom !== null) log(`workspace upgraded from schema ${result.upgradedFrom}; backup at ${result.backup}`);
       const courses = new CourseService(result.db, now);
+      const media = new MediaService(result.db, options.dataDir, now);
       workspace = {
         db: result.db,
         courses,
-        media: new MediaService(result.db, options.dataDir, now),
+        media,
+        library: new MediaLibrary(result.db, media, { now, log, changed: (hash, deleted) => emit('media.changed', { hash, deleted }) }),
         compliance: new ComplianceService(result.db, courses, { now }),
         preview: new PreviewService(result.db, new MediaService(result.db, options.dataDir, now), now),
       };
@@ -160,6 +165,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
   /** A damage error met while serving a call: close the database and tell every window, which offers a fresh start. */
   function markDamaged(error: Error & { code: string }): void {
     const file = workspace ? workspace.db.name : '';
+    void workspace?.library.close();
     try {
       workspace?.db.close();
     } catch {
@@ -244,6 +250,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
       return course;
     },
     'media.importImage': ({ fileName, dataBase64 }) => requireWorkspace().media.importImage(fileName, dataBase64),
+    ...mediaHandlers(requireWorkspace),
     'preview.settings': () => requireWorkspace().preview.settings(),
     'preview.updateSettings': (patch) => requireWorkspace().preview.updateSettings(patch),
     'preview.coverInfo': ({ hash }) => requireWorkspace().preview.coverInfo(hash),
@@ -371,6 +378,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
     mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
     async close() {
       listeners.clear();
+      await workspace?.library.close();
       workspace?.db.close();
       workspace = null;
       await link?.stop();
