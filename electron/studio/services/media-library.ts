@@ -142,8 +142,10 @@ export class MediaLibrary {
     session.busy = true;
     session.lastActive = Date.now();
     try {
+      // The write runs on libuv's thread pool while this thread hashes the same bytes: one pass, two cores.
+      const written = session.handle.write(data, 0, data.byteLength, offset);
       session.hash.update(data);
-      await session.handle.write(data, 0, data.byteLength, offset);
+      await written;
       session.received += data.byteLength;
     } catch (error) {
       await this.discard(session);
