@@ -5,7 +5,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { BINARY_CALL_HEADER, HTTP_PATHS, type MediaItem, type Result } from '../../shared/contract/index';
 import type { WechatMaterial } from '../../shared/domain/media';
 import type { StudioHost } from '../../electron/studio/host';
-import { DB_FILE_NAME } from '../../electron/studio/store/database';
+import { DB_FILE_NAME, openWorkspaceDatabase } from '../../electron/studio/store/database';
+import { MediaService } from '../../electron/studio/services/media';
+import { MediaLibrary } from '../../electron/studio/services/media-library';
 import { ROOT } from '../helpers/fixtures';
 import { callError, callOk, openHost, recordEvents } from '../helpers/host';
 import { startServer } from '../helpers/loopback';
@@ -103,6 +105,19 @@ describe('media import', () => {
     const again = await importOk(host, png, 'cover-again.png');
     expect(again).toMatchObject({ duplicate: true, item: { kind: 'image', format: 'png', width: 300, height: 200, thumbnail: true, originalName: 'cover.png' } });
     expect(storedFiles(dir)).toHaveLength(3); // the mp3, the png and the png's thumbnail
+  });
+
+  it('takes chunks as plain Uint8Arrays, as Electron IPC delivers them (structured clone, not Buffer)', async () => {
+    const dir = tempDir();
+    const host = openHost(dir);
+    const bytes = fixture('vbri-32k-mono.mp3');
+    const { sessionId } = await callOk(host, 'media.importStart', { fileName: 'ipc.mp3', size: bytes.length });
+    const plain = new Uint8Array(bytes.length);
+    plain.set(bytes);
+    await callOk(host, 'media.importChunk', { sessionId, offset: 0, data: plain.subarray(0, 5000) });
+    await callOk(host, 'media.importChunk', { sessionId, offset: 5000, data: plain.subarray(5000) });
+    const { item } = await callOk(host, 'media.importFinish', { sessionId });
+    expect(item).toMatchObject({ hash: sha256(bytes), durationMs: 1440 });
   });
 
   it('cancels midway leaving nothing behind; the session is gone afterwards', async () => {
@@ -329,5 +344,25 @@ describe('a killed import', () => {
     expect(host.mediaFile(sha256(bytes))).toBeNull();
     // And the same file imports cleanly afterwards.
     expect((await importOk(host, bytes, 'lesson.mp4', { chunk: 1024 * 1024 })).item).toMatchObject({ kind: 'video', durationMs: 60_000 });
+  });
+});
+
+describe('an abandoned import', () => {
+  it('is cancelled after the idle time and its partial file removed', async () => {
+    const dir = tempDir();
+    const opened = openWorkspaceDatabase(dir);
+    if (opened.state !== 'ready') throw new Error(opened.state);
+    onTestFinished(() => opened.db.close());
+    const logs: string[] = [];
+    const library = new MediaLibrary(opened.db, new MediaService(opened.db, dir), { now: () => new Date(), changed: () => {}, log: (l) => logs.push(l), idleMs: 50 });
+    onTestFinished(() => library.close());
+    const bytes = fixture('h264-720p-2s.mp4');
+    const { sessionId } = await library.start({ fileName: 'tab-closed.mp4', size: bytes.length });
+    await library.chunk({ sessionId, offset: 0, data: bytes.subarray(0, 1000) });
+    expect(listFiles(path.join(dir, 'media', '.incoming'))).toEqual([`${sessionId}.part`]);
+
+    await expect.poll(() => listFiles(path.join(dir, 'media', '.incoming')), { timeout: 2000, interval: 25 }).toEqual([]);
+    expect(logs.join('\n')).toContain('tab-closed.mp4');
+    await expect(library.chunk({ sessionId, offset: 1000, data: bytes.subarray(1000) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
