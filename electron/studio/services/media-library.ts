@@ -24,7 +24,7 @@ import {
 } from '../../../shared/domain/media';
 import type { MediaService } from './media';
 import { ProbeError, fileSource, probeMedia, readWavLayout, wavPeaks, type ProbeResult } from './media-probe/index';
-import { makeThumbnail } from './media-thumbs';
+import { THUMB_MAX_FILE_BYTES, makeThumbnail } from './media-thumbs';
 import { findMediaUsages } from './media-usages';
 
 interface Session {
@@ -184,7 +184,7 @@ export class MediaLibrary {
 
       const existing = this.row(hash);
       let thumb: Buffer | null = null;
-      if (probed.meta.kind === 'image' && !existing?.has_thumb) {
+      if (probed.meta.kind === 'image' && !existing?.has_thumb && session.size <= THUMB_MAX_FILE_BYTES) {
         thumb = await makeThumbnail(await fs.promises.readFile(session.temp), probed.meta.width!, probed.meta.height!);
       }
       // From here to the end nothing awaits: the file, its thumbnail and its row appear together as far as any other

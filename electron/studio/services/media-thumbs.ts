@@ -6,6 +6,8 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 
 export const THUMB_MAX_SIDE = 320;
+/** Files larger than this are not read into memory for a thumbnail (a camera JPEG is a few MB). */
+export const THUMB_MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** Above this many pixels decoding costs more memory and time than a thumbnail is worth; the original is shown. */
 const MAX_DECODE_PIXELS = 40_000_000;
 

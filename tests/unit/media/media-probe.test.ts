@@ -104,6 +104,7 @@ describe('truncated, corrupt and foreign files fail with a clear code and never 
     ['an empty file', Buffer.alloc(0), 'media.empty'],
     ['plain text', Buffer.from('这不是媒体文件，只是文字。'), 'media.unsupported'],
     ['a PDF', Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'), 'media.unsupported'],
+    ['text that starts with BM', Buffer.from('BMW 3 系列车主课程资料，共 12 讲'), 'media.unsupported'],
     ['an SVG (it can carry scripts)', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'media.unsupported'],
     ['a PNG signature alone', fixture('photo-320x240.png').subarray(0, 12), 'media.truncated'],
     ['a BMP cut inside its header', fixture('icon-40x30.bmp').subarray(0, 20), 'media.truncated'],

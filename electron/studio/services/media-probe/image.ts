@@ -13,14 +13,15 @@ export function looksLikeImage(head: Buffer): boolean {
     (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) ||
     head.toString('latin1', 0, 4) === 'GIF8' ||
     (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') ||
-    head.toString('latin1', 0, 2) === 'BM'
+    // BMP's magic is only two letters: its four reserved bytes must be zero too, or any "BM…" text would pass.
+    (head.length >= 10 && head.toString('latin1', 0, 2) === 'BM' && head.readUInt32LE(6) === 0)
   );
 }
 
 export function probeImage(src: ByteSource): ProbeResult {
   // JPEG frame headers can sit after large EXIF blocks; 256 KB covers real cameras' APP1 segments.
   const head = src.read(0, Math.min(src.size, HEAD));
-  if (head.toString('latin1', 0, 2) === 'BM') return probeBmp(head);
+  if (head.toString('latin1', 0, 2) === 'BM' && head.length >= 10 && head.readUInt32LE(6) === 0) return probeBmp(head);
   const sniffed = sniffImage(head);
   if (!sniffed) throw new ProbeError('media.truncated', 'The image header is incomplete');
   if (sniffed.width === null || sniffed.height === null) {
