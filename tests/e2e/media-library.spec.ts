@@ -86,16 +86,29 @@ test('picker and drag-and-drop imports show metadata; a large import shows progr
   // 1.5 s of mono 64 kbps passes every voice limit.
   await expect(mp3).toContainText('语音素材：符合');
 
-  // A 300 MB drop: the bar moves, and cancel removes every byte of it.
-  await dropFiles(page, [{ name: '整节课录像.mp4', type: 'video/mp4', size: 300 * 1024 * 1024 }]);
+  // A 100 MB drop over a link that stalls after two chunks (so the cancel cannot lose a race with a fast disk):
+  // the bar shows what arrived, and cancel removes every byte of it.
+  let chunkCalls = 0;
+  const held: (() => void)[] = [];
+  let holding = true;
+  await page.route('**/api/call-binary', async (route) => {
+    if (++chunkCalls > 2 && holding) await new Promise<void>((release) => held.push(release));
+    await route.continue();
+  });
+  await dropFiles(page, [{ name: '整节课录像.mp4', type: 'video/mp4', size: 100 * 1024 * 1024 }]);
   const big = queue.getByRole('listitem').filter({ hasText: '整节课录像.mp4' });
   const bar = page.getByRole('progressbar', { name: '「整节课录像.mp4」导入进度' });
-  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(bar).toHaveAttribute('aria-valuenow', '8');
+  await expect(big).toContainText('导入中 8%');
+  expect(storedFiles(studio.dataDir).filter((f) => f.endsWith('.part'))).toHaveLength(1);
   await page.getByRole('button', { name: '取消导入「整节课录像.mp4」' }).click();
+  holding = false;
+  for (const release of held) release();
   await expect(big).toContainText('已取消，未留下任何文件');
   await expect(bar).toHaveCount(0);
   await expect.poll(() => storedFiles(studio.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
   await expect(page.getByText('共 4 个文件')).toBeVisible();
+  await page.unroute('**/api/call-binary');
 
   // A damaged file is refused with the reason.
   await dropFiles(page, [{ name: '半截.mp4', type: 'video/mp4', bytes: [...fs.readFileSync(path.join(FIXTURES, 'h264-720p-2s.mp4')).subarray(0, 3000)] }]);

@@ -352,7 +352,9 @@ describe('an abandoned import', () => {
     const dir = tempDir();
     const opened = openWorkspaceDatabase(dir);
     if (opened.state !== 'ready') throw new Error(opened.state);
-    onTestFinished(() => opened.db.close());
+    onTestFinished(() => {
+      opened.db.close();
+    });
     const logs: string[] = [];
     const library = new MediaLibrary(opened.db, new MediaService(opened.db, dir), { now: () => new Date(), changed: () => {}, log: (l) => logs.push(l), idleMs: 50 });
     onTestFinished(() => library.close());
