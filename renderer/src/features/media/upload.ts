@@ -26,13 +26,18 @@ export async function uploadFile(client: StudioClient, file: File, options: Uplo
     size: file.size,
     ...(options.material ? { material: options.material } : {}),
   });
+  const read = (at: number) => file.slice(at, at + chunkBytes).arrayBuffer();
   try {
-    for (let offset = 0; offset < file.size; ) {
+    // The next chunk is read from disk while the current one is on its way: at most two chunks in memory.
+    let next: Promise<ArrayBuffer> | null = file.size > 0 ? read(0) : null;
+    for (let offset = 0; next; ) {
+      const data = new Uint8Array(await next);
       if (options.signal?.aborted) throw new UploadCancelled();
-      const data = new Uint8Array(await file.slice(offset, offset + chunkBytes).arrayBuffer());
       if (data.byteLength === 0) throw new StudioError('INVALID_INPUT', 'The file changed while it was read', { fields: [{ path: 'file', code: 'media.sizeMismatch' }] });
+      const end = offset + data.byteLength;
+      next = end < file.size ? read(end) : null;
       await client.call('media.importChunk', { sessionId, offset, data });
-      offset += data.byteLength;
+      offset = end;
       options.onProgress?.(offset, file.size);
     }
     if (options.signal?.aborted) throw new UploadCancelled();
