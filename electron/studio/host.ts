@@ -22,6 +22,8 @@ import {
 } from '../../shared/contract/index';
 import { CourseService } from './services/courses';
 import { MediaService } from './services/media';
+import { MediaLibrary } from './services/media-library';
+import { mediaHandlers } from './services/media-handlers';
 import { PreviewService } from './services/preview';
 import { ComplianceService } from './services/compliance';
 import { LessonBodyService } from './services/lesson-bodies';
@@ -109,6 +111,7 @@ interface Workspace {
   db: Database.Database;
   courses: CourseService;
   media: MediaService;
+  library: MediaLibrary;
   compliance: ComplianceService;
   preview: PreviewService;
   lessonBodies: LessonBodyService;
@@ -138,13 +141,15 @@ export function createStudioHost(options: HostOptions): StudioHost {
       if (result.upgradedFrom !== null) log(`workspace upgraded from schema ${result.upgradedFrom}; backup at ${result.backup}`);
       const courses = new CourseService(result.db, now);
       const lessonBodies = new LessonBodyService(result.db, now);
+      const media = new MediaService(result.db, options.dataDir, now);
       workspace = {
         db: result.db,
         courses,
         lessonBodies,
-        media: new MediaService(result.db, options.dataDir, now),
+        media,
+        library: new MediaLibrary(result.db, media, { now, log, changed: (hash, deleted) => emit('media.changed', { hash, deleted }) }),
         compliance: new ComplianceService(result.db, courses, { now, lessonBodies: (id) => lessonBodies.htmlOfCourse(id) }),
-        preview: new PreviewService(result.db, new MediaService(result.db, options.dataDir, now), now),
+        preview: new PreviewService(result.db, media, now),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
     } else if (result.state === 'corrupt') {
@@ -164,6 +169,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
   /** A damage error met while serving a call: close the database and tell every window, which offers a fresh start. */
   function markDamaged(error: Error & { code: string }): void {
     const file = workspace ? workspace.db.name : '';
+    void workspace?.library.close();
     try {
       workspace?.db.close();
     } catch {
@@ -260,6 +266,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
       }
       return body;
     },
+    ...mediaHandlers(requireWorkspace),
     'preview.settings': () => requireWorkspace().preview.settings(),
     'preview.updateSettings': (patch) => requireWorkspace().preview.updateSettings(patch),
     'preview.coverInfo': ({ hash }) => requireWorkspace().preview.coverInfo(hash),
@@ -387,6 +394,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
     mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
     async close() {
       listeners.clear();
+      await workspace?.library.close();
       workspace?.db.close();
       workspace = null;
       await link?.stop();

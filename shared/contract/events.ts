@@ -13,6 +13,8 @@ export const events = {
   'settings.changed': settingsSchema,
   /** The embedded companion or sandbox started, stopped, failed or came back. */
   'companion.changed': companionStatusSchema,
+  /** A file was added to the media library (or its metadata filled in) or removed from it. */
+  'media.changed': z.object({ hash: z.string(), deleted: z.boolean() }),
 } as const;
 
 export type Events = typeof events;

@@ -2,5 +2,6 @@ export * from './compliance';
 export * from './errors';
 export * from './events';
 export * from './lesson-bodies';
+export * from './media';
 export * from './methods';
 export * from './transport';

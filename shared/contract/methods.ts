@@ -30,6 +30,7 @@ import {
 import { settingsSchema } from '../settings';
 import { complianceMethods } from './compliance';
 import { lessonBodyMethods } from './lesson-bodies';
+import { mediaMethods } from './media';
 import { previewMethods } from '../preview/contract';
 import { coverCropsSchema } from '../preview/schemas';
 import { courseTypeDetailsSchema, lessonTypeDetailsSchema } from '../domain/course-types';
@@ -329,6 +330,7 @@ export const methods = {
   ...previewMethods,
   ...courseTypeMethods,
   ...lessonBodyMethods,
+  ...mediaMethods,
 } as const;
 
 export type Methods = typeof methods;

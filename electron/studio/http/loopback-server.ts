@@ -13,7 +13,14 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { HTTP_PATHS, TOKEN_PARAM, type EventEnvelope } from '../../../shared/contract/index';
+import {
+  BINARY_CALL_HEADER,
+  BINARY_CALL_MAX_BYTES,
+  BINARY_FIELD,
+  HTTP_PATHS,
+  TOKEN_PARAM,
+  type EventEnvelope,
+} from '../../../shared/contract/index';
 import { CONTENT_SECURITY_POLICY } from '../../../shared/csp';
 import type { StudioHost } from '../host';
 
@@ -96,6 +103,34 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
             return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'Body must be a JSON object' } });
           }
           const result = await options.host.dispatch(String(request.method), request.input, { via: 'http' });
+          send(res, 200, result);
+        },
+        (error: Error & { status?: number }) =>
+          send(res, error.status ?? 400, { ok: false, error: { code: 'INVALID_INPUT', message: error.message } }),
+      );
+    }
+    if (url.pathname === HTTP_PATHS.callBinary) {
+      if (!authorized) return send(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token' } });
+      if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
+      // Not a CORS-safelisted type: another site's page cannot send this without a preflight, which gets no CORS answer.
+      if (req.headers['content-type'] !== 'application/octet-stream') {
+        return send(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'Content-Type must be application/octet-stream' } });
+      }
+      let call: { method?: unknown; input?: unknown };
+      try {
+        call = JSON.parse(decodeURIComponent(String(req.headers[BINARY_CALL_HEADER] ?? ''))) as typeof call;
+      } catch {
+        req.resume();
+        return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: `The ${BINARY_CALL_HEADER} header is not JSON` } });
+      }
+      if (typeof call !== 'object' || call === null || typeof call.input !== 'object' || call.input === null || Array.isArray(call.input)) {
+        req.resume();
+        return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'The call must carry an input object' } });
+      }
+      const input = call.input as Record<string, unknown>;
+      return void readBody(req, BINARY_CALL_MAX_BYTES).then(
+        async (body) => {
+          const result = await options.host.dispatch(String(call.method), { ...input, [BINARY_FIELD]: body }, { via: 'http' });
           send(res, 200, result);
         },
         (error: Error & { status?: number }) =>

@@ -11,6 +11,7 @@ import { COURSE_LIMITS } from '../../../shared/domain/course';
 import { sniffImage } from './image-sniff';
 
 const HASH_RE = /^[0-9a-f]{64}$/;
+const THUMB_RE = /^([0-9a-f]{64})\.thumb$/;
 
 export class MediaService {
   private readonly root: string;
@@ -56,8 +57,16 @@ export class MediaService {
     return { hash, mime: image.mime, size: bytes.length, width: image.width, height: image.height };
   }
 
-  /** Where a stored image lives on disk, or null when the hash is unknown; the only way a path leaves this service. */
+  /**
+   * Where a stored file lives on disk, or null when the hash is unknown; the only way a path leaves this service.
+   * `<hash>.thumb` names the library's thumbnail of an image.
+   */
   locate(hash: string): { file: string; mime: string } | null {
+    const thumb = THUMB_RE.exec(hash);
+    if (thumb) {
+      const file = this.thumbPath(thumb[1]!);
+      return fs.existsSync(file) ? { file, mime: 'image/webp' } : null;
+    }
     if (!HASH_RE.test(hash)) return null;
     const row = this.db.prepare<[string], { mime: string }>('SELECT mime FROM media WHERE hash = ?').get(hash);
     if (!row) return null;
@@ -65,11 +74,65 @@ export class MediaService {
     return fs.existsSync(file) ? { file, mime: row.mime } : null;
   }
 
+  /** The folder for files being imported: on the same volume as the store, so finishing an import is a rename. */
+  incomingDir(): string {
+    return path.join(this.root, '.incoming');
+  }
+
+  /**
+   * Moves a fully written temporary file into the store under its hash. When the same content is already stored the
+   * temporary file is dropped instead. Returns whether the file was new. Synchronous on purpose: with the database
+   * write that follows, nothing else in the host can run in between (a delete of the same hash, say).
+   */
+  commitFile(temp: string, hash: string, ext: string): boolean {
+    const target = this.filePath(hash, ext);
+    if (fs.existsSync(target)) {
+      fs.rmSync(temp, { force: true });
+      return false;
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(temp, target);
+    return true;
+  }
+
+  /** Stores an image's thumbnail (temp file, then rename). */
+  writeThumb(hash: string, bytes: Buffer): void {
+    const target = this.thumbPath(hash);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    fs.writeFileSync(temp, bytes, { flush: true });
+    fs.renameSync(temp, target);
+  }
+
+  /** Removes a file and its thumbnail from disk (the caller has removed its row). */
+  removeFiles(hash: string, mime: string): void {
+    fs.rmSync(this.filePath(hash, extensionOf(mime)), { force: true });
+    fs.rmSync(this.thumbPath(hash), { force: true });
+  }
+
   private filePath(hash: string, ext: string): string {
     return path.join(this.root, hash.slice(0, 2), `${hash}.${ext}`);
   }
+
+  private thumbPath(hash: string): string {
+    return path.join(this.root, 'thumbs', hash.slice(0, 2), `${hash}.webp`);
+  }
 }
 
-function extensionOf(mime: string): string {
-  return { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' }[mime] ?? 'bin';
+/** The stored file's extension for its MIME type (the media library's probes give the same pairs). */
+export function extensionOf(mime: string): string {
+  return (
+    {
+      'image/png': 'png',
+      'image/jpeg': 'jpg',
+      'image/gif': 'gif',
+      'image/webp': 'webp',
+      'image/bmp': 'bmp',
+      'audio/mpeg': 'mp3',
+      'audio/mp4': 'm4a',
+      'audio/wav': 'wav',
+      'video/mp4': 'mp4',
+      'video/quicktime': 'mov',
+    }[mime] ?? 'bin'
+  );
 }

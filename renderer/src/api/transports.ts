@@ -1,4 +1,4 @@
-import { HTTP_PATHS, TOKEN_PARAM, type EventEnvelope, type Result } from '../../../shared/contract/index';
+import { BINARY_CALL_HEADER, BINARY_FIELD, HTTP_PATHS, TOKEN_PARAM, type EventEnvelope, type Result } from '../../../shared/contract/index';
 import type { Transport } from './client';
 
 /** What the preload exposes inside Electron, and nothing more. */
@@ -31,7 +31,8 @@ export function httpTransport(token: string, base = ''): Transport {
     async call(method, input) {
       let response: Response;
       try {
-        response = await fetch(`${base}${HTTP_PATHS.call}`, {
+        const binary = binaryRequest(method, input, token);
+        response = await fetch(`${base}${binary ? HTTP_PATHS.callBinary : HTTP_PATHS.call}`, binary ?? {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
           body: JSON.stringify({ method, input }),
@@ -52,6 +53,24 @@ export function httpTransport(token: string, base = ''): Transport {
       return () => source.close();
     },
     mediaUrl: (hash) => `${base}${HTTP_PATHS.media}${hash}?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
+  };
+}
+
+/**
+ * A call whose input carries bytes goes as the raw body of one request (transport.ts, `callBinary`), never as base64
+ * inside JSON; over IPC the same Uint8Array travels by structured clone.
+ */
+function binaryRequest(method: string, input: unknown, token: string): RequestInit | null {
+  if (typeof input !== 'object' || input === null || !((input as Record<string, unknown>)[BINARY_FIELD] instanceof Uint8Array)) return null;
+  const { [BINARY_FIELD]: data, ...rest } = input as Record<string, unknown>;
+  return {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/octet-stream',
+      Authorization: `Bearer ${token}`,
+      [BINARY_CALL_HEADER]: encodeURIComponent(JSON.stringify({ method, input: rest })),
+    },
+    body: data as Uint8Array<ArrayBuffer>,
   };
 }
 

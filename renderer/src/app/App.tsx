@@ -7,6 +7,7 @@ import { CourseList } from '../features/courses/CourseList';
 import { LessonBodyRoute } from '../features/lesson-body/LessonBodyPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { TermListsPage } from '../features/compliance/TermListsPage';
+import { MediaLibraryPage } from '../features/media/MediaLibraryPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
@@ -14,7 +15,7 @@ import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
 import type { Route } from './app-store';
 import { useApp } from './stores';
 
-const NAV = ['courses', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
+const NAV = ['courses', 'media', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
 
 function RouteView({ route }: { route: Route }) {
   switch (route.name) {
@@ -32,6 +33,8 @@ function RouteView({ route }: { route: Route }) {
       return <AuditPage />;
     case 'compliance':
       return <TermListsPage />;
+    case 'media':
+      return <MediaLibraryPage />;
     default:
       return <CourseList />;
   }

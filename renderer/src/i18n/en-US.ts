@@ -3,6 +3,7 @@ import { CATEGORY_LABELS, FIELD_LABELS, SEVERITY_LABELS, labels } from '../../..
 import { previewEnUS } from '../features/preview/i18n-en-US';
 import { courseTypesEnUS } from '../features/courses/i18n-types-en-US';
 import { lessonBodyEnUS } from '../features/lesson-body/i18n-en-US';
+import { mediaEnUS } from '../features/media/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -10,7 +11,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const enUS: Shape<typeof zhCN> = {
   app: {
     name: 'Creator Studio',
-    nav: { orders: 'Orders', courses: 'Courses', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', label: 'Main navigation' },
+    nav: { orders: 'Orders', courses: 'Courses', media: 'Media', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', label: 'Main navigation' },
     mode: { browser: 'Browser mode', desktop: 'Desktop' },
     language: 'Language',
     languageName: { 'zh-CN': '中文', 'en-US': 'English' },
@@ -459,6 +460,7 @@ export const enUS: Shape<typeof zhCN> = {
   preview: previewEnUS,
   courseTypes: courseTypesEnUS,
   lessonBody: lessonBodyEnUS,
+  media: mediaEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };
