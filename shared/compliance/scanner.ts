@@ -12,7 +12,7 @@ import type { Rule, RuleContext, RuleSet } from './rule-data';
 import type { Category, Evasion, Finding, Scanner, ScannerOptions, Severity } from './types';
 import { CATEGORIES } from './types';
 import { isWhitelisted } from './validators';
-import { generateVariants } from './variants';
+import { generateVariants, type Variant } from './variants';
 
 const enum Role {
   Term,
@@ -58,6 +58,7 @@ const CUSTOM_MESSAGE = {
 const IDENTIFIER_WINDOW = 10;
 const OWN_LINK_WINDOW = 40;
 const NO_BASIS = { zh: '', en: '' };
+const VARIANT_CACHE = new WeakMap<CharTables, Map<string, Variant[]>>();
 
 /** Browsers and Node both have performance.now; shared/ is typed without either, so reach it through globalThis. */
 const clock = (globalThis as { performance?: { now(): number } }).performance ?? Date;
@@ -120,10 +121,26 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       if (!list) throw new Error(`rule data: unknown list ${t}`);
       return list;
     });
+  // Variants of the rule terms are the same for every scanner built from these tables: a team-list change rebuilds
+  // the scanner without generating them again.
+  let variantCache = VARIANT_CACHE.get(tables);
+  if (!variantCache) {
+    variantCache = new Map();
+    VARIANT_CACHE.set(tables, variantCache);
+  }
+  const cache = variantCache;
   function addTerms(terms: readonly string[], role: Role, ref: number, variants: readonly string[] = []): void {
+    const kinds = variants.join(',');
     for (const term of expand(terms)) {
       addKey(term, role, ref, 'none');
-      if (variants.length > 0) for (const v of generateVariants(tables, term, variants)) addKey(v.text, role, ref, v.evasion);
+      if (variants.length === 0) continue;
+      const cacheKey = `${kinds}\u0000${term}`;
+      let list = cache.get(cacheKey);
+      if (!list) {
+        list = generateVariants(tables, term, variants);
+        cache.set(cacheKey, list);
+      }
+      for (const v of list) addKey(v.text, role, ref, v.evasion);
     }
   }
 
