@@ -2,11 +2,12 @@ import { createCourses } from './0001-create-courses';
 import { addMediaAndListIndexes } from './0002-add-media-and-list-indexes';
 import { addCompliance } from './0003-add-compliance';
 import { addCoverCrops } from './0004-add-cover-crops';
+import { addSearchAndVersions } from './0005-add-search-and-versions';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Explicit on purpose: no directory globbing, no surprises from a stray file. */
-export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops];
+export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addSearchAndVersions];
 
 export const LATEST_VERSION = MIGRATIONS.length;
