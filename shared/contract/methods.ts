@@ -29,6 +29,7 @@ import {
 } from '../companion/api';
 import { settingsSchema } from '../settings';
 import { complianceMethods } from './compliance';
+import { libraryMethods } from './library';
 import { previewMethods } from '../preview/contract';
 import { coverCropsSchema } from '../preview/schemas';
 
@@ -321,6 +322,7 @@ export const methods = {
   },
   ...complianceMethods,
   ...previewMethods,
+  ...libraryMethods(courseSchema),
 } as const;
 
 export type Methods = typeof methods;
