@@ -9,6 +9,8 @@ import { TermListsPage } from '../features/compliance/TermListsPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
+import { SearchBox } from '../features/search/SearchBox';
+import { SearchPage } from '../features/search/SearchPage';
 import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
 import type { Route } from './app-store';
 import { useApp } from './stores';
@@ -19,6 +21,8 @@ function RouteView({ route }: { route: Route }) {
   switch (route.name) {
     case 'course':
       return <CourseEditorRoute key={route.id} id={route.id} />;
+    case 'search':
+      return <SearchPage key={route.query} query={route.query} />;
     case 'team':
       return <TeamPage />;
     case 'orders':
@@ -70,6 +74,7 @@ export function App() {
           </span>
           <span>{t('app.name')}</span>
         </div>
+        <SearchBox />
         <ul>
           {NAV.map((item) => (
             <li key={item}>

@@ -1,6 +1,7 @@
 import type { zhCN } from './zh-CN';
 import { CATEGORY_LABELS, FIELD_LABELS, SEVERITY_LABELS, labels } from '../../../shared/domain/compliance-labels';
 import { previewEnUS } from '../features/preview/i18n-en-US';
+import { libraryEnUS } from '../features/library/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -455,6 +456,7 @@ export const enUS: Shape<typeof zhCN> = {
     },
   },
   preview: previewEnUS,
+  library: libraryEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };

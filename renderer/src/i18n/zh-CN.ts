@@ -1,5 +1,6 @@
 import { CATEGORY_LABELS, FIELD_LABELS, SEVERITY_LABELS, labels } from '../../../shared/domain/compliance-labels';
 import { previewZhCN } from '../features/preview/i18n-zh-CN';
+import { libraryZhCN } from '../features/library/i18n-zh-CN';
 
 /** Chinese (Simplified): the default UI language. Keys are shared with en-US.ts; a missing key fails to compile there. */
 export const zhCN = {
@@ -452,6 +453,7 @@ export const zhCN = {
     },
   },
   preview: previewZhCN,
+  library: libraryZhCN,
   toast: { dismiss: '关闭提示' },
   time: { justNow: '刚刚' },
 };
