@@ -112,7 +112,7 @@ describe('crash safety', () => {
       chapters: [{ id: 'crash-chapter', title: '第一章', lessons: [{ id: 'crash-lesson', title: titleFor(0) }] }],
     });
     let counter = 0;
-    let lost = 0;
+    let inFlightCommitted = 0;
     const startedAt = Date.now();
     for (let kill = 0; kill < KILLS; kill++) {
       let lastAcked = counterOf(course.chapters[0]!.lessons[0]!.title);
@@ -154,7 +154,7 @@ describe('crash safety', () => {
       // Everything acknowledged is there; at most the one save in flight when the host died is extra.
       expect(stored, `after kill ${kill + 1}: stored ${stored}, acknowledged ${lastAcked}, sent ${lastSent}`).toBeGreaterThanOrEqual(lastAcked);
       expect(stored).toBeLessThanOrEqual(lastSent);
-      lost += lastAcked - stored;
+      if (stored > lastAcked) inFlightCommitted++;
 
       host = await startHost(dataDir);
       course = await call<CourseDoc>(host, 'courses.get', { id: course.id });
@@ -162,9 +162,11 @@ describe('crash safety', () => {
     }
     host.child.kill('SIGKILL');
     await host.exited;
-    expect(lost).toBe(0);
     // Typing really happened across the runs (a test that never saved would pass the checks above trivially).
     expect(counter).toBeGreaterThan(KILLS);
-    console.log(`crash safety: ${KILLS} kills, ${counter} saves sent, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    console.log(
+      `crash safety: ${KILLS} kills, ${counter} saves sent, ${inFlightCommitted} kills landed after a commit and before its answer, ` +
+        `${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    );
   }, 240_000);
 });

@@ -159,10 +159,18 @@ describe('a fresh data folder', () => {
         'chapters',
         'compliance_acks',
         'course_publish_states',
+        'course_versions',
         'courses',
         'lessons',
         'media',
         'preview_settings',
+        'search_entries',
+        // FTS5's own tables for the search index (external content: no _content table).
+        'search_fts',
+        'search_fts_config',
+        'search_fts_data',
+        'search_fts_docsize',
+        'search_fts_idx',
         'term_list_terms',
         'term_lists',
       ]);
