@@ -67,14 +67,22 @@ export function unmark(marked: string): { text: string; ranges: Range[] } {
   return { text, ranges };
 }
 
-const foldAscii = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+/** Lower case, character by character, only where that keeps the UTF-16 length (so offsets stay the original's). */
+export function foldCase(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    out += lower.length === ch.length ? lower : ch;
+  }
+  return out;
+}
 
-/** Every occurrence of each term, ASCII case folded (as SQLite's LIKE matches). */
+/** Every occurrence of each term, case folded as `foldCase` (as the gram index matches). */
 export function findTerms(text: string, terms: readonly string[]): Range[] {
-  const folded = foldAscii(text);
+  const folded = foldCase(text);
   const ranges: Range[] = [];
   for (const term of terms) {
-    const needle = foldAscii(term);
+    const needle = foldCase(term);
     if (!needle) continue;
     for (let at = folded.indexOf(needle); at >= 0; at = folded.indexOf(needle, at + needle.length)) {
       ranges.push({ start: at, end: at + needle.length });
@@ -128,4 +136,21 @@ export function snippetSegments(text: string, ranges: readonly Range[], maxChars
   push(text.slice(at, end), false);
   if (end < text.length) push('…', false);
   return segments;
+}
+
+/**
+ * The gram index for 1–2 character terms, which trigrams cannot find: a text becomes one token per position — the
+ * character there and the next one (a bigram), or the last character alone — each written as 6 hex digits per code
+ * point, so the FTS5 tokenizer sees plain ASCII words and never splits or folds them. A 2-character term is then one
+ * exact token, a 1-character term a 6-digit prefix (FTS5 `prefix='6'` keeps that fast). Case is folded first.
+ */
+export function gramTokens(text: string): string {
+  const points = [...foldCase(text)].map((ch) => ch.codePointAt(0)!.toString(16).padStart(6, '0'));
+  return points.map((p, i) => (i + 1 < points.length ? p + points[i + 1]! : p)).join(' ');
+}
+
+/** The FTS5 query for a 1–2 character term against `gramTokens` output. */
+export function gramQuery(term: string): string {
+  const points = [...foldCase(term)].map((ch) => ch.codePointAt(0)!.toString(16).padStart(6, '0'));
+  return points.length === 1 ? `${points[0]}*` : points.join('');
 }

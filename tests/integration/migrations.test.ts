@@ -165,12 +165,17 @@ describe('a fresh data folder', () => {
         'media',
         'preview_settings',
         'search_entries',
-        // FTS5's own tables for the search index (external content: no _content table).
+        // FTS5's own tables for the two search indexes (external content and contentless: no _content table).
         'search_fts',
         'search_fts_config',
         'search_fts_data',
         'search_fts_docsize',
         'search_fts_idx',
+        'search_grams',
+        'search_grams_config',
+        'search_grams_data',
+        'search_grams_docsize',
+        'search_grams_idx',
         'term_list_terms',
         'term_lists',
       ]);

@@ -7,9 +7,9 @@
  * entries whose text changed, so autosaving one lesson title touches one row.
  *
  * Queries: terms of 3+ characters go through the FTS5 trigram index (MATCH, ranked by bm25, highlighted by
- * highlight()); terms of 1–2 characters, which trigrams cannot find, are matched with LIKE over `search_entries.text`
- * — a scan, but of one compact table, stopping as soon as enough rows matched. Mixed queries use the index for the
- * long terms and LIKE for the short ones on the same rows.
+ * highlight()); terms of 1–2 characters, which trigrams cannot find, go through `search_grams`, a second FTS5 index
+ * of character bigrams (`gramTokens`). In mixed queries the short terms are checked (instr/LIKE) on the rows the
+ * trigram index matched.
  */
 import type Database from 'better-sqlite3';
 import type { SearchResult } from '../../../shared/contract/index';
@@ -18,6 +18,8 @@ import {
   HIGHLIGHT_CLOSE,
   HIGHLIGHT_OPEN,
   findTerms,
+  gramQuery,
+  gramTokens,
   parseSearchQuery,
   searchText,
   snippetSegments,
@@ -71,7 +73,6 @@ const HITS_PER_COURSE = 3;
 const KIND_ORDER: Record<string, number> = { 'course:title': 0, 'course:summary': 1, 'chapter:title': 2, 'lesson:title': 3 };
 
 const key = (e: { kind: string; targetId: string; field: string }) => `${e.kind}\u0000${e.targetId}\u0000${e.field}`;
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
 export class SearchIndex {
@@ -84,6 +85,8 @@ export class SearchIndex {
         'INSERT INTO search_entries (course_id, kind, target_id, field, text) VALUES (?, ?, ?, ?, ?)',
       ),
       ftsInsert: db.prepare<[number | bigint, string]>('INSERT INTO search_fts (rowid, text) VALUES (?, ?)'),
+      gramsInsert: db.prepare<[number | bigint, string]>('INSERT INTO search_grams (rowid, grams) VALUES (?, ?)'),
+      gramsDelete: db.prepare<[number]>('DELETE FROM search_grams WHERE rowid = ?'),
       update: db.prepare<[string, number]>('UPDATE search_entries SET text = ? WHERE id = ?'),
       remove: db.prepare<[number]>('DELETE FROM search_entries WHERE id = ?'),
       // External-content FTS5: a row leaves the index by the 'delete' command with the text it was indexed with.
@@ -102,9 +105,11 @@ export class SearchIndex {
         continue;
       }
       this.stmt.ftsDelete.run(stored.id, stored.text);
+      this.stmt.gramsDelete.run(stored.id);
       if (next) {
         this.stmt.update.run(next.text, stored.id);
         this.stmt.ftsInsert.run(stored.id, next.text);
+        this.stmt.gramsInsert.run(stored.id, gramTokens(next.text));
         wanted.delete(k);
       } else {
         this.stmt.remove.run(stored.id);
@@ -113,6 +118,7 @@ export class SearchIndex {
     for (const e of wanted.values()) {
       const { lastInsertRowid } = this.stmt.insert.run(course.id, e.kind, e.targetId, e.field, e.text);
       this.stmt.ftsInsert.run(lastInsertRowid, e.text);
+      this.stmt.gramsInsert.run(lastInsertRowid, gramTokens(e.text));
     }
   }
 
@@ -132,53 +138,59 @@ export class SearchIndex {
           UNION ALL SELECT course_id, 'chapter', id, 'title', ${clean('title')} FROM chapters WHERE title <> ''
           UNION ALL SELECT course_id, 'lesson', id, 'title', ${clean('title')} FROM lessons WHERE title <> '';
         INSERT INTO search_fts (search_fts) VALUES ('rebuild');
+        DELETE FROM search_grams;
       `);
+      for (const row of this.db.prepare<[], { id: number; text: string }>('SELECT id, text FROM search_entries').all()) {
+        this.stmt.gramsInsert.run(row.id, gramTokens(row.text));
+      }
     }).immediate();
   }
 
   query(query: string, limit: number): { items: SearchResult[]; more: boolean } {
     const terms = parseSearchQuery(query);
     if (terms.indexed.length === 0 && terms.short.length === 0) return { items: [], more: false };
-    const params: Record<string, unknown> = { rows: ROWS_PER_QUERY };
-    // instr() is the faster test but case-sensitive: terms with Latin letters use LIKE, which folds ASCII case.
-    const likes = terms.short.map((term, i) => {
-      if (/[A-Za-z]/.test(term)) {
-        params[`like${i}`] = likePattern(term);
-        return `e.text LIKE @like${i} ESCAPE '\\'`;
-      }
-      params[`like${i}`] = term;
-      return `instr(e.text, @like${i}) > 0`;
-    });
+    const params: Record<string, unknown> = { rows: ROWS_PER_QUERY, open: HIGHLIGHT_OPEN, close: HIGHLIGHT_CLOSE };
     let rows: HitRow[];
     if (terms.indexed.length > 0) {
       params.match = terms.indexed.map(ftsPhrase).join(' AND ');
-      params.open = HIGHLIGHT_OPEN;
-      params.close = HIGHLIGHT_CLOSE;
+      // Short terms beside long ones are checked on the rows the trigram index matched (instr, or LIKE — ASCII case
+      // folded — for terms with Latin letters), which is far cheaper than intersecting with the gram index.
+      const shortFilters = terms.short.map((term, i) => {
+        if (/[A-Za-z]/.test(term)) {
+          params[`short${i}`] = `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+          return `AND search_fts.text LIKE @short${i} ESCAPE '\\'`;
+        }
+        params[`short${i}`] = term;
+        return `AND instr(search_fts.text, @short${i}) > 0`;
+      });
+      // Ranked and cut to @rows inside FTS5 first, highlight() on those rows only; then the joins.
       rows = this.db
         .prepare<Record<string, unknown>, HitRow>(
-          `SELECT e.course_id, c.title AS course_title, c.type AS course_type, e.kind, e.target_id, e.field,
-                  highlight(search_fts, 0, @open, @close) AS text
-             FROM search_fts
-             JOIN search_entries e ON e.id = search_fts.rowid
+          `WITH best AS (
+             SELECT rowid AS id, rank, highlight(search_fts, 0, @open, @close) AS text FROM search_fts
+              WHERE search_fts MATCH @match ${shortFilters.join(' ')}
+              ORDER BY rank LIMIT @rows
+           )
+           SELECT e.course_id, c.title AS course_title, c.type AS course_type, e.kind, e.target_id, e.field, best.text
+             FROM best
+             JOIN search_entries e ON e.id = best.id
              JOIN courses c ON c.id = e.course_id AND c.deleted_at IS NULL
-            WHERE search_fts MATCH @match ${likes.map((l) => `AND ${l}`).join(' ')}
-            ORDER BY search_fts.rank
-            LIMIT @rows`,
+            ORDER BY best.rank`,
         )
         .all(params);
     } else {
-      // No term long enough for trigrams: a scan of the covering text index (ids and text only), stopping at @rows
-      // matches; the rows are read by id afterwards.
+      params.grams = terms.short.map(gramQuery).join(' AND ');
+      // Only 1–2 character terms: the gram index, unranked, stopping at @rows matches.
       rows = this.db
         .prepare<Record<string, unknown>, HitRow>(
           `SELECT e.course_id, c.title AS course_title, c.type AS course_type, e.kind, e.target_id, e.field, e.text
-             FROM search_entries e
-             JOIN courses c ON c.id = e.course_id AND c.deleted_at IS NULL
-            WHERE e.id IN (SELECT e.id FROM search_entries e INDEXED BY search_entries_by_text WHERE ${likes.join(' AND ')} LIMIT @rows)`,
+             FROM (SELECT rowid AS id FROM search_grams WHERE search_grams MATCH @grams LIMIT @rows) AS g
+             JOIN search_entries e ON e.id = g.id
+             JOIN courses c ON c.id = e.course_id AND c.deleted_at IS NULL`,
         )
         .all(params);
-      // Without a rank, the course's own title and summary come before its outline, and titles that are shorter
-      // (so the query is more of them) first.
+      // Without a rank, the course's own title and summary come before its outline, shorter texts (where the query
+      // is more of the text) first.
       rows.sort((a, b) => (KIND_ORDER[`${a.kind}:${a.field}`] ?? 9) - (KIND_ORDER[`${b.kind}:${b.field}`] ?? 9) || a.text.length - b.text.length);
     }
 

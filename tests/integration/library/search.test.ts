@@ -60,6 +60,9 @@ describe('search.query', () => {
     await seed(host);
     expect(shown((await callOk(host, 'search.query', { query: 'python' })).items[0]!)).toEqual(['lesson:[Python] 自动修图脚本']);
     expect(shown((await callOk(host, 'search.query', { query: 'PY' })).items[0]!)).toEqual(['lesson:[Py]thon 自动修图脚本']);
+    // A short Latin term beside an indexed one is checked case-insensitively on the indexed matches.
+    expect(shown((await callOk(host, 'search.query', { query: 'pY 自动修图' })).items[0]!)).toEqual(['lesson:[Py]thon [自动修图]脚本']);
+    expect((await callOk(host, 'search.query', { query: 'qq 自动修图' })).items).toEqual([]);
     for (const query of ['"', 'a OR b', 'NEAR(', '%', '_', '*摄影', '\\']) {
       expect((await callOk(host, 'search.query', { query })).items, query).toEqual([]);
     }
@@ -114,6 +117,9 @@ describe('rebuildFromTables', () => {
     const { photo } = await seed(host);
     await callOk(host, 'courses.create', { title: '标记\uE000字符\uE001课', summary: '' });
     await callOk(host, 'courses.delete', { id: photo.id });
+    const queries = ['写', '课', '字符', '爆款文章', 'ab'];
+    const answers = async (h: StudioHost) => Promise.all(queries.map((query) => callOk(h, 'search.query', { query })));
+    const before = await answers(host);
     await host.close();
     const opened = openWorkspaceDatabase(dir);
     if (opened.state !== 'ready') throw new Error(opened.state);
@@ -125,5 +131,9 @@ describe('rebuildFromTables', () => {
     opened.db.close();
     expect(bySaves).toHaveLength(10);
     expect(rebuilt).toEqual(bySaves);
+    // Both indexes (trigram and grams) answer as before.
+    const after = await answers(openHost(dir, { now: steppingClock() }));
+    expect(after).toEqual(before);
+    expect(before.map((r) => r.items.length)).toEqual([1, 1, 1, 1, 0]);
   });
 });

@@ -7,7 +7,8 @@ import type { Migration } from './types';
  * title; later lesson bodies) keyed by what it belongs to; `search_fts` is an FTS5 index over it with the trigram
  * tokenizer (any 3+ character substring, which is what Chinese needs without a word segmenter), as an external-content
  * table so the text is stored once. Queries of 1–2 characters cannot use trigrams and scan `search_entries.text`
- * instead, through the covering index `search_entries_by_text` (see electron/studio/services/search.ts). Rows are written by the host in the same transaction as the save
+ * through `search_grams`, a contentless FTS5 index of each text's character bigrams (see gramTokens in
+ * shared/search/query.ts; this migration keeps its own copy, as it was when the migration shipped). Rows are written by the host in the same transaction as the save
  * that changes them; existing courses are indexed here.
  *
  * `course_versions` holds snapshots of whole course documents (the JSON `courses.get` answers, deflated), numbered per
@@ -29,8 +30,6 @@ export const addSearchAndVersions: Migration = {
         text TEXT NOT NULL
       ) STRICT;
       CREATE UNIQUE INDEX search_entries_by_target ON search_entries (course_id, kind, target_id, field);
-      -- Not for lookups: a covering index that the 1–2 character scan reads instead of the wider table (half the time).
-      CREATE INDEX search_entries_by_text ON search_entries (text);
 
       CREATE VIRTUAL TABLE search_fts USING fts5 (
         text,
@@ -45,6 +44,8 @@ export const addSearchAndVersions: Migration = {
         UNION ALL SELECT course_id, 'chapter', id, 'title', ${clean('title')} FROM chapters WHERE title <> ''
         UNION ALL SELECT course_id, 'lesson', id, 'title', ${clean('title')} FROM lessons WHERE title <> '';
       INSERT INTO search_fts (search_fts) VALUES ('rebuild');
+
+      CREATE VIRTUAL TABLE search_grams USING fts5 (grams, content = '', contentless_delete = 1, prefix = '6');
 
       CREATE TABLE course_versions (
         id INTEGER PRIMARY KEY,
@@ -62,5 +63,19 @@ export const addSearchAndVersions: Migration = {
       ) STRICT;
       CREATE UNIQUE INDEX course_versions_by_course ON course_versions (course_id, seq);
     `);
+    const insertGrams = db.prepare<[number, string]>('INSERT INTO search_grams (rowid, grams) VALUES (?, ?)');
+    for (const row of db.prepare<[], { id: number; text: string }>('SELECT id, text FROM search_entries').all()) {
+      insertGrams.run(row.id, gramTokens(row.text));
+    }
   },
 };
+
+/** shared/search/query.ts `gramTokens` as of this migration. */
+function gramTokens(text: string): string {
+  const points: string[] = [];
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    points.push((lower.length === ch.length ? lower : ch).codePointAt(0)!.toString(16).padStart(6, '0'));
+  }
+  return points.map((p, i) => (i + 1 < points.length ? p + points[i + 1]! : p)).join(' ');
+}
