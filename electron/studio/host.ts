@@ -28,6 +28,10 @@ import { PreviewService } from './services/preview';
 import { ComplianceService } from './services/compliance';
 import { LessonBodyService } from './services/lesson-bodies';
 import { complianceHandlers } from './services/compliance-handlers';
+import { libraryHandlers } from './services/library-handlers';
+import { PackageService } from './services/packages';
+import { SearchIndex } from './services/search';
+import { VersionService } from './services/versions';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
 import { quote as quoteOrder } from '../../shared/domain/pricing';
@@ -115,6 +119,9 @@ interface Workspace {
   compliance: ComplianceService;
   preview: PreviewService;
   lessonBodies: LessonBodyService;
+  search: SearchIndex;
+  versions: VersionService;
+  packages: PackageService;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -139,7 +146,14 @@ export function createStudioHost(options: HostOptions): StudioHost {
     const result = openWorkspaceDatabase(options.dataDir, openOptions);
     if (result.state === 'ready') {
       if (result.upgradedFrom !== null) log(`workspace upgraded from schema ${result.upgradedFrom}; backup at ${result.backup}`);
-      const courses = new CourseService(result.db, now);
+      const search = new SearchIndex(result.db);
+      const versions = new VersionService(result.db, now);
+      // Search and versions follow every course write inside its transaction.
+      const courses = new CourseService(result.db, now, (course, change) => {
+        search.update(course);
+        versions.afterWrite(course, change);
+      });
+      versions.connect({ getCourse: (id) => courses.get(id), saveCourse: (input) => courses.save(input) });
       const lessonBodies = new LessonBodyService(result.db, now);
       const media = new MediaService(result.db, options.dataDir, now);
       workspace = {
@@ -150,6 +164,18 @@ export function createStudioHost(options: HostOptions): StudioHost {
         library: new MediaLibrary(result.db, media, { now, log, changed: (hash, deleted) => emit('media.changed', { hash, deleted }) }),
         compliance: new ComplianceService(result.db, courses, { now, lessonBodies: (id) => lessonBodies.htmlOfCourse(id) }),
         preview: new PreviewService(result.db, media, now),
+        search,
+        versions,
+        packages: new PackageService({
+          db: result.db,
+          dataDir: options.dataDir,
+          media,
+          versions,
+          getCourse: (id) => courses.get(id),
+          createCourse: (input) => courses.create(input),
+          saveCourse: (input) => courses.save(input),
+          now,
+        }),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
     } else if (result.state === 'corrupt') {
@@ -326,6 +352,10 @@ export function createStudioHost(options: HostOptions): StudioHost {
       locale: () => settings.get().locale,
       now,
       log,
+    }),
+    ...libraryHandlers({
+      workspace: requireWorkspace,
+      changed: (id, version) => emit('courses.changed', { id, version, deleted: false }),
     }),
     'audit.exportCsv': async () => {
       const csv = await requireLink().call('audit.csv');

@@ -3,5 +3,6 @@ export * from './errors';
 export * from './events';
 export * from './lesson-bodies';
 export * from './media';
+export * from './library';
 export * from './methods';
 export * from './transport';

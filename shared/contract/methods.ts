@@ -31,6 +31,7 @@ import { settingsSchema } from '../settings';
 import { complianceMethods } from './compliance';
 import { lessonBodyMethods } from './lesson-bodies';
 import { mediaMethods } from './media';
+import { libraryMethods } from './library';
 import { previewMethods } from '../preview/contract';
 import { coverCropsSchema } from '../preview/schemas';
 import { courseTypeDetailsSchema, lessonTypeDetailsSchema } from '../domain/course-types';
@@ -331,6 +332,7 @@ export const methods = {
   ...courseTypeMethods,
   ...lessonBodyMethods,
   ...mediaMethods,
+  ...libraryMethods(courseSchema),
 } as const;
 
 export type Methods = typeof methods;

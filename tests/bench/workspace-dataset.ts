@@ -5,6 +5,7 @@
  * then inserted with plain SQL in one transaction (going through the contract would take minutes and measure nothing).
  */
 import { openWorkspaceDatabase } from '../../electron/studio/store/database';
+import { SearchIndex } from '../../electron/studio/services/search';
 import { COURSE_TYPES, type CourseType } from '../../shared/domain/course';
 
 export interface DatasetShape {
@@ -122,6 +123,8 @@ export function generateWorkspace(dataDir: string, shape: DatasetShape, seed = 2
       }
     }
   })();
+  // The rows above bypassed CourseService, which indexes every save: index them in bulk.
+  new SearchIndex(db).rebuildFromTables();
 
   // Fold the WAL into the main file, so the size reported is the database's and the first host starts clean.
   db.pragma('wal_checkpoint(TRUNCATE)');

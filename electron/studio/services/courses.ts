@@ -51,9 +51,14 @@ export class CourseService {
   private readonly stmt;
   readonly types: CourseTypeStore;
 
+  /**
+   * @param afterWrite runs inside the transaction of every create and save with the course as stored: the search
+   *   index and version history stay in step with the course, or the whole save is rolled back.
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
+    private readonly afterWrite: (course: Course, change: 'created' | 'saved') => void = () => {},
   ) {
     this.types = new CourseTypeStore(db);
     this.stmt = {
@@ -178,15 +183,20 @@ export class CourseService {
 
   create(input: HandlerInput<'courses.create'>): Course {
     const id = randomUUID();
-    this.stmt.insertCourse.run({
-      id,
-      title: input.title.trim(),
-      type: input.type,
-      priceFen: input.priceFen,
-      summary: input.summary,
-      now: this.now().toISOString(),
+    const tx = this.db.transaction(() => {
+      this.stmt.insertCourse.run({
+        id,
+        title: input.title.trim(),
+        type: input.type,
+        priceFen: input.priceFen,
+        summary: input.summary,
+        now: this.now().toISOString(),
+      });
+      const created = this.get(id);
+      this.afterWrite(created, 'created');
+      return created;
     });
-    return this.get(id);
+    return tx.immediate();
   }
 
   save(input: HandlerInput<'courses.save'>): Course {
@@ -247,9 +257,11 @@ export class CourseService {
       this.stmt.deleteOtherLessons.run(input.id, lessonJson);
       this.stmt.deleteOtherChapters.run(input.id, chapterJson);
       this.types.write(input.id, typeDetails, lessons);
+      const saved = this.get(input.id);
+      this.afterWrite(saved, 'saved');
+      return saved;
     });
-    tx.immediate();
-    return this.get(input.id);
+    return tx.immediate();
   }
 
   /**

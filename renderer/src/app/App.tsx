@@ -11,6 +11,8 @@ import { MediaLibraryPage } from '../features/media/MediaLibraryPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
+import { SearchBox } from '../features/search/SearchBox';
+import { SearchPage } from '../features/search/SearchPage';
 import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
 import type { Route } from './app-store';
 import { useApp } from './stores';
@@ -23,6 +25,8 @@ function RouteView({ route }: { route: Route }) {
       return <CourseEditorRoute key={route.id} id={route.id} />;
     case 'lesson':
       return <LessonBodyRoute key={`${route.courseId}/${route.lessonId}`} courseId={route.courseId} lessonId={route.lessonId} />;
+    case 'search':
+      return <SearchPage key={route.query} query={route.query} />;
     case 'team':
       return <TeamPage />;
     case 'orders':
@@ -76,6 +80,7 @@ export function App() {
           </span>
           <span>{t('app.name')}</span>
         </div>
+        <SearchBox />
         <ul>
           {NAV.map((item) => (
             <li key={item}>

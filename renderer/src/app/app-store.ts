@@ -7,7 +7,7 @@ import type { CompanionStatus, MethodOutput, WorkspaceStatus } from '../../../sh
 import type { Settings } from '../../../shared/settings';
 import type { StudioClient } from '../api/client';
 
-export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' };
+export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' };
 
 const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media'] as const;
 
@@ -40,15 +40,26 @@ export type AppStore = StoreApi<AppState>;
 export function routeFromHash(hash: string): Route {
   const lesson = /^#\/courses\/([A-Za-z0-9_-]{1,64})\/lessons\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   if (lesson) return { name: 'lesson', courseId: lesson[1]!, lessonId: lesson[2]! };
+  const search = /^#\/search\?q=(.*)$/.exec(hash);
+  if (search) return { name: 'search', query: safeDecode(search[1]!) };
   const match = /^#\/courses\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   if (match) return { name: 'course', id: match[1]! };
   const simple = SIMPLE_ROUTES.find((name) => hash === `#/${name}`);
   return simple ? { name: simple } : { name: 'courses' };
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return '';
+  }
+}
+
 export function hashFromRoute(route: Route): string {
   if (route.name === 'course') return `#/courses/${route.id}`;
   if (route.name === 'lesson') return `#/courses/${route.courseId}/lessons/${route.lessonId}`;
+  if (route.name === 'search') return `#/search?q=${encodeURIComponent(route.query)}`;
   return route.name === 'courses' ? '#/courses' : `#/${route.name}`;
 }
 

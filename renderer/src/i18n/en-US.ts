@@ -4,6 +4,7 @@ import { previewEnUS } from '../features/preview/i18n-en-US';
 import { courseTypesEnUS } from '../features/courses/i18n-types-en-US';
 import { lessonBodyEnUS } from '../features/lesson-body/i18n-en-US';
 import { mediaEnUS } from '../features/media/i18n-en-US';
+import { libraryEnUS } from '../features/library/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -461,6 +462,7 @@ export const enUS: Shape<typeof zhCN> = {
   courseTypes: courseTypesEnUS,
   lessonBody: lessonBodyEnUS,
   media: mediaEnUS,
+  library: libraryEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };

@@ -3,6 +3,7 @@ import { previewZhCN } from '../features/preview/i18n-zh-CN';
 import { courseTypesZhCN } from '../features/courses/i18n-types-zh-CN';
 import { lessonBodyZhCN } from '../features/lesson-body/i18n-zh-CN';
 import { mediaZhCN } from '../features/media/i18n-zh-CN';
+import { libraryZhCN } from '../features/library/i18n-zh-CN';
 
 /** Chinese (Simplified): the default UI language. Keys are shared with en-US.ts; a missing key fails to compile there. */
 export const zhCN = {
@@ -458,6 +459,7 @@ export const zhCN = {
   courseTypes: courseTypesZhCN,
   lessonBody: lessonBodyZhCN,
   media: mediaZhCN,
+  library: libraryZhCN,
   toast: { dismiss: '关闭提示' },
   time: { justNow: '刚刚' },
 };

@@ -14,6 +14,9 @@ import { ComplianceHeader } from '../compliance/ComplianceHeader';
 import { ComplianceProvider } from '../compliance/ComplianceProvider';
 import { FindingsField } from '../compliance/FindingsField';
 import { createEditorStore, draftIssues, type EditorState, type EditorStore } from './editor-store';
+import { HistoryButton } from '../versions/HistoryPanel';
+import { EditorReloadContext } from '../versions/reload';
+import { ExportPackageButton } from '../packages/PackageButtons';
 
 const EditorContext = createContext<EditorStore | null>(null);
 
@@ -35,6 +38,8 @@ export function CourseEditorRoute({ id }: { id: string }) {
   const { client } = useStores();
   const [store, setStore] = useState<EditorStore | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Bumped to load the stored course into a fresh store (after a version restore).
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let created: EditorStore | null = null;
@@ -54,7 +59,7 @@ export function CourseEditorRoute({ id }: { id: string }) {
         void closing.getState().saveNow().finally(() => closing.getState().dispose());
       }
     };
-  }, [client, id]);
+  }, [client, id, generation]);
 
   if (error) {
     return (
@@ -66,11 +71,13 @@ export function CourseEditorRoute({ id }: { id: string }) {
   }
   if (!store) return <main className="page" aria-busy="true" />;
   return (
-    <EditorContext.Provider value={store}>
-      <ComplianceProvider>
-        <CourseEditor />
-      </ComplianceProvider>
-    </EditorContext.Provider>
+    <EditorReloadContext.Provider value={() => setGeneration((g) => g + 1)}>
+      <EditorContext.Provider value={store}>
+        <ComplianceProvider>
+          <CourseEditor key={generation} />
+        </ComplianceProvider>
+      </EditorContext.Provider>
+    </EditorReloadContext.Provider>
   );
 }
 
@@ -138,6 +145,8 @@ function CourseEditor() {
           <button type="button" className="secondary" disabled={!canRedo} onClick={() => store.getState().redo()}>
             {t('editor.redo')}
           </button>
+          <HistoryButton />
+          <ExportPackageButton />
         </div>
         <ComplianceHeader />
       </header>

@@ -1,3 +1,4 @@
+import { ImportPackageButton } from '../packages/PackageButtons';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
@@ -38,6 +39,7 @@ export function CourseList() {
         <button type="button" className="primary" onClick={() => void createCourse()} disabled={creating}>
           {t('courses.new')}
         </button>
+        <ImportPackageButton />
       </header>
       <div className="toolbar">
         <label htmlFor={searchId} className="visually-hidden">

@@ -1,0 +1,215 @@
+/**
+ * Full-text search over the workspace's courses (see migration 0005 for the tables).
+ *
+ * What is searchable is decided by one function, `searchEntries(course)`: a course document in, the texts to index
+ * out, each keyed by what it belongs to. Lesson bodies (or any new field) join the index by adding entries there.
+ * `SearchIndex.update` is called by CourseService inside the transaction of every create and save, and writes only the
+ * entries whose text changed, so autosaving one lesson title touches one row.
+ *
+ * Queries: terms of 3+ characters go through the FTS5 trigram index (MATCH, ranked by bm25, highlighted by
+ * highlight()); terms of 1–2 characters, which trigrams cannot find, go through `search_grams`, a second FTS5 index
+ * of character bigrams (`gramTokens`). In mixed queries the short terms are checked (instr/LIKE) on the rows the
+ * trigram index matched.
+ */
+import type Database from 'better-sqlite3';
+import type { SearchResult } from '../../../shared/contract/index';
+import type { Course } from '../../../shared/domain/course';
+import {
+  HIGHLIGHT_CLOSE,
+  HIGHLIGHT_OPEN,
+  findTerms,
+  gramQuery,
+  gramTokens,
+  parseSearchQuery,
+  searchText,
+  snippetSegments,
+  unmark,
+} from '../../../shared/search/query';
+
+export type SearchKind = 'course' | 'chapter' | 'lesson';
+
+export interface SearchEntry {
+  kind: SearchKind;
+  targetId: string;
+  field: string;
+  text: string;
+}
+
+/** Every searchable text of a course document. Extend here when the document gains text (lesson bodies). */
+export function searchEntries(course: Course): SearchEntry[] {
+  const entries: SearchEntry[] = [
+    { kind: 'course', targetId: course.id, field: 'title', text: course.title },
+    { kind: 'course', targetId: course.id, field: 'summary', text: course.summary },
+  ];
+  for (const chapter of course.chapters) {
+    entries.push({ kind: 'chapter', targetId: chapter.id, field: 'title', text: chapter.title });
+    for (const lesson of chapter.lessons) entries.push({ kind: 'lesson', targetId: lesson.id, field: 'title', text: lesson.title });
+  }
+  return entries.filter((e) => e.text.length > 0).map((e) => ({ ...e, text: searchText(e.text) }));
+}
+
+interface StoredEntry {
+  id: number;
+  kind: SearchKind;
+  target_id: string;
+  field: string;
+  text: string;
+}
+
+interface HitRow {
+  course_id: string;
+  course_title: string;
+  course_type: string;
+  kind: SearchKind;
+  target_id: string;
+  field: string;
+  text: string;
+}
+
+/** Rows read per query: enough to fill a page of courses with a few hits each. */
+const ROWS_PER_QUERY = 300;
+const HITS_PER_COURSE = 3;
+/** Course title, then summary, then outline: the order of hits within one course. */
+const KIND_ORDER: Record<string, number> = { 'course:title': 0, 'course:summary': 1, 'chapter:title': 2, 'lesson:title': 3 };
+
+const key = (e: { kind: string; targetId: string; field: string }) => `${e.kind}\u0000${e.targetId}\u0000${e.field}`;
+const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
+
+export class SearchIndex {
+  private readonly stmt;
+
+  constructor(private readonly db: Database.Database) {
+    this.stmt = {
+      entries: db.prepare<[string], StoredEntry>('SELECT id, kind, target_id, field, text FROM search_entries WHERE course_id = ?'),
+      insert: db.prepare<[string, string, string, string, string]>(
+        'INSERT INTO search_entries (course_id, kind, target_id, field, text) VALUES (?, ?, ?, ?, ?)',
+      ),
+      ftsInsert: db.prepare<[number | bigint, string]>('INSERT INTO search_fts (rowid, text) VALUES (?, ?)'),
+      gramsInsert: db.prepare<[number | bigint, string]>('INSERT INTO search_grams (rowid, grams) VALUES (?, ?)'),
+      gramsDelete: db.prepare<[number]>('DELETE FROM search_grams WHERE rowid = ?'),
+      update: db.prepare<[string, number]>('UPDATE search_entries SET text = ? WHERE id = ?'),
+      remove: db.prepare<[number]>('DELETE FROM search_entries WHERE id = ?'),
+      // External-content FTS5: a row leaves the index by the 'delete' command with the text it was indexed with.
+      ftsDelete: db.prepare<[number, string]>("INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', ?, ?)"),
+    };
+  }
+
+  /** Brings the course's entries in line with its document. Must run inside the transaction that wrote the course. */
+  update(course: Course): void {
+    const wanted = new Map(searchEntries(course).map((e) => [key(e), e]));
+    for (const stored of this.stmt.entries.all(course.id)) {
+      const k = key({ kind: stored.kind, targetId: stored.target_id, field: stored.field });
+      const next = wanted.get(k);
+      if (next && next.text === stored.text) {
+        wanted.delete(k);
+        continue;
+      }
+      this.stmt.ftsDelete.run(stored.id, stored.text);
+      this.stmt.gramsDelete.run(stored.id);
+      if (next) {
+        this.stmt.update.run(next.text, stored.id);
+        this.stmt.ftsInsert.run(stored.id, next.text);
+        this.stmt.gramsInsert.run(stored.id, gramTokens(next.text));
+        wanted.delete(k);
+      } else {
+        this.stmt.remove.run(stored.id);
+      }
+    }
+    for (const e of wanted.values()) {
+      const { lastInsertRowid } = this.stmt.insert.run(course.id, e.kind, e.targetId, e.field, e.text);
+      this.stmt.ftsInsert.run(lastInsertRowid, e.text);
+      this.stmt.gramsInsert.run(lastInsertRowid, gramTokens(e.text));
+    }
+  }
+
+  /**
+   * Re-creates every entry from the course tables in bulk, then rebuilds the FTS index — for data written around
+   * CourseService (the benchmark dataset). Must produce exactly what `update(searchEntries(course))` does for every
+   * course; a test compares the two.
+   */
+  rebuildFromTables(): void {
+    const clean = (column: string) => `replace(replace(${column}, char(57344), char(65533)), char(57345), char(65533))`;
+    this.db.transaction(() => {
+      this.db.exec(`
+        DELETE FROM search_entries;
+        INSERT INTO search_entries (course_id, kind, target_id, field, text)
+          SELECT id, 'course', id, 'title', ${clean('title')} FROM courses WHERE title <> ''
+          UNION ALL SELECT id, 'course', id, 'summary', ${clean('summary')} FROM courses WHERE summary <> ''
+          UNION ALL SELECT course_id, 'chapter', id, 'title', ${clean('title')} FROM chapters WHERE title <> ''
+          UNION ALL SELECT course_id, 'lesson', id, 'title', ${clean('title')} FROM lessons WHERE title <> '';
+        INSERT INTO search_fts (search_fts) VALUES ('rebuild');
+        DELETE FROM search_grams;
+      `);
+      for (const row of this.db.prepare<[], { id: number; text: string }>('SELECT id, text FROM search_entries').all()) {
+        this.stmt.gramsInsert.run(row.id, gramTokens(row.text));
+      }
+    }).immediate();
+  }
+
+  query(query: string, limit: number): { items: SearchResult[]; more: boolean } {
+    const terms = parseSearchQuery(query);
+    if (terms.indexed.length === 0 && terms.short.length === 0) return { items: [], more: false };
+    const params: Record<string, unknown> = { rows: ROWS_PER_QUERY, open: HIGHLIGHT_OPEN, close: HIGHLIGHT_CLOSE };
+    let rows: HitRow[];
+    if (terms.indexed.length > 0) {
+      params.match = terms.indexed.map(ftsPhrase).join(' AND ');
+      // Short terms beside long ones are checked on the rows the trigram index matched (instr, or LIKE — ASCII case
+      // folded — for terms with Latin letters), which is far cheaper than intersecting with the gram index.
+      const shortFilters = terms.short.map((term, i) => {
+        if (/[A-Za-z]/.test(term)) {
+          params[`short${i}`] = `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+          return `AND search_fts.text LIKE @short${i} ESCAPE '\\'`;
+        }
+        params[`short${i}`] = term;
+        return `AND instr(search_fts.text, @short${i}) > 0`;
+      });
+      // Ranked and cut to @rows inside FTS5 first, highlight() on those rows only; then the joins.
+      rows = this.db
+        .prepare<Record<string, unknown>, HitRow>(
+          `WITH best AS (
+             SELECT rowid AS id, rank, highlight(search_fts, 0, @open, @close) AS text FROM search_fts
+              WHERE search_fts MATCH @match ${shortFilters.join(' ')}
+              ORDER BY rank LIMIT @rows
+           )
+           SELECT e.course_id, c.title AS course_title, c.type AS course_type, e.kind, e.target_id, e.field, best.text
+             FROM best
+             JOIN search_entries e ON e.id = best.id
+             JOIN courses c ON c.id = e.course_id AND c.deleted_at IS NULL
+            ORDER BY best.rank`,
+        )
+        .all(params);
+    } else {
+      params.grams = terms.short.map(gramQuery).join(' AND ');
+      // Only 1–2 character terms: the gram index, unranked, stopping at @rows matches.
+      rows = this.db
+        .prepare<Record<string, unknown>, HitRow>(
+          `SELECT e.course_id, c.title AS course_title, c.type AS course_type, e.kind, e.target_id, e.field, e.text
+             FROM (SELECT rowid AS id FROM search_grams WHERE search_grams MATCH @grams LIMIT @rows) AS g
+             JOIN search_entries e ON e.id = g.id
+             JOIN courses c ON c.id = e.course_id AND c.deleted_at IS NULL`,
+        )
+        .all(params);
+      // Without a rank, the course's own title and summary come before its outline, shorter texts (where the query
+      // is more of the text) first.
+      rows.sort((a, b) => (KIND_ORDER[`${a.kind}:${a.field}`] ?? 9) - (KIND_ORDER[`${b.kind}:${b.field}`] ?? 9) || a.text.length - b.text.length);
+    }
+
+    const byCourse = new Map<string, SearchResult>();
+    for (const row of rows) {
+      let result = byCourse.get(row.course_id);
+      if (!result) {
+        if (byCourse.size === limit) continue;
+        result = { courseId: row.course_id, courseTitle: row.course_title, courseType: row.course_type, hits: [] };
+        byCourse.set(row.course_id, result);
+      }
+      if (result.hits.length >= HITS_PER_COURSE) continue;
+      const { text, ranges } = unmark(row.text);
+      ranges.push(...findTerms(text, terms.short));
+      result.hits.push({ kind: row.kind, targetId: row.target_id, field: row.field, snippet: snippetSegments(text, ranges) });
+    }
+    const items = [...byCourse.values()];
+    for (const item of items) item.hits.sort((a, b) => (KIND_ORDER[`${a.kind}:${a.field}`] ?? 9) - (KIND_ORDER[`${b.kind}:${b.field}`] ?? 9));
+    const distinct = new Set(rows.map((r) => r.course_id)).size;
+    return { items, more: distinct > items.length || rows.length === ROWS_PER_QUERY };
+  }
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StudioHost } from '../../../electron/studio/host';
+import { readZip } from '../../../electron/studio/services/zip';
+import type { Course } from '../../../shared/domain/course';
+import type { MethodInput } from '../../../shared/contract/index';
+import { callError, callOk, openHost, steppingClock } from '../../helpers/host';
+import { pngBytes } from '../../helpers/images';
+import { listFiles, tempDir } from '../../helpers/temp-dir';
+import { craftZip, type CraftEntry } from '../../helpers/zip-craft';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function saveInput(course: Course, changes: Partial<MethodInput<'courses.save'>> = {}): MethodInput<'courses.save'> {
+  const { version, createdAt: _c, updatedAt: _u, ...document } = course;
+  return { ...document, baseVersion: version, ...changes };
+}
+
+/** A course with a cover, crops and an outline with Chinese, emoji and Latin text. */
+async function richCourse(host: StudioHost): Promise<{ course: Course; cover: Buffer }> {
+  const cover = pngBytes(900, 500, { shade: 7 });
+  const media = await callOk(host, 'media.importImage', { fileName: '封面.png', dataBase64: cover.toString('base64') });
+  const created = await callOk(host, 'courses.create', { title: '手机摄影 21 讲 📷', type: 'video', priceFen: 19900, summary: '第一行\n第二行「引号」& <b>不是标签</b>' });
+  const course = await callOk(
+    host,
+    'courses.save',
+    saveInput(created, {
+      coverHash: media.hash,
+      coverCrops: { crop235: { x1: 0, y1: 0.1, x2: 1, y2: 0.865957 }, crop11: null, focus: null },
+      chapters: [
+        { id: 'c1', title: '第一章 光线', lessons: [{ id: 'l1', title: '顺光与逆光' }, { id: 'l2', title: 'Golden hour 黄金时段' }] },
+        { id: 'c2', title: '第二章 构图', lessons: [] },
+        { id: 'c3', title: '第三章 后期', lessons: [{ id: 'l3', title: '调色 🎨' }] },
+      ],
+    }),
+  );
+  return { course, cover };
+}
+
+/** The document without what an import regenerates: ids (course, chapters, lessons), version and timestamps. */
+function comparable(course: Course) {
+  const { id: _i, version: _v, createdAt: _c, updatedAt: _u, chapters, ...rest } = course;
+  return { ...rest, chapters: chapters.map((c) => ({ title: c.title, lessons: c.lessons.map((l) => ({ title: l.title })) })) };
+}
+
+async function exportBytes(host: StudioHost, courseId: string): Promise<Buffer> {
+  return Buffer.from((await callOk(host, 'packages.export', { courseId })).dataBase64, 'base64');
+}
+
+describe('course packages: round trip', () => {
+  it('exports a course and imports it into a fresh workspace exactly (new ids), with identical media bytes', async () => {
+    const source = openHost(tempDir(), { now: steppingClock() });
+    const { course, cover } = await richCourse(source);
+    const exported = await callOk(source, 'packages.export', { courseId: course.id });
+    expect(exported.fileName).toBe('手机摄影 21 讲 📷.course.zip');
+    const bytes = Buffer.from(exported.dataBase64, 'base64');
+    expect(exported.size).toBe(bytes.length);
+    // What is inside, read by an independent path (unzip through our reader is checked against the manifest).
+    const entries = readZip(bytes, { maxEntries: 10, maxEntryBytes: () => 1e8, maxTotalBytes: 1e9, maxRatio: 1e9, ratioFloorBytes: 0 });
+    expect([...entries.keys()]).toEqual(['manifest.json', 'course.json', `media/${course.coverHash}.png`]);
+    expect(JSON.parse(entries.get('course.json')!.toString('utf8'))).toEqual(course);
+
+    const dir = tempDir();
+    const target = openHost(dir, { now: steppingClock('2025-01-01T00:00:00.000Z') });
+    const imported = await callOk(target, 'packages.import', { fileName: exported.fileName, dataBase64: exported.dataBase64 });
+    expect(imported.media).toBe(1);
+    expect(comparable(imported.course)).toEqual(comparable(course));
+    expect(imported.course.id).not.toBe(course.id);
+    expect(imported.course.chapters.flatMap((c) => [c.id, ...c.lessons.map((l) => l.id)])).not.toContain('c1');
+    expect(await callOk(target, 'courses.get', { id: imported.course.id })).toEqual(imported.course);
+    const file = target.mediaFile(course.coverHash!);
+    expect(file && fs.readFileSync(file.file).equals(cover)).toBe(true);
+    // Searchable and with one version, as any course.
+    expect((await callOk(target, 'search.query', { query: '黄金时段' })).items.map((r) => r.courseId)).toEqual([imported.course.id]);
+    expect((await callOk(target, 'versions.list', { courseId: imported.course.id })).items.map((v) => v.reason)).toEqual(['imported']);
+    // Nothing staged is left behind.
+    expect(listFiles(path.join(dir, 'tmp'))).toEqual([]);
+
+    // Importing the same package again gives a second, separate course.
+    const again = await callOk(target, 'packages.import', { fileName: 'x.zip', dataBase64: exported.dataBase64 });
+    expect(again.course.id).not.toBe(imported.course.id);
+    expect((await callOk(target, 'courses.list', {})).total).toBe(2);
+  });
+
+  it('round-trips a course without media', async () => {
+    const host = openHost(tempDir(), { now: steppingClock() });
+    const course = await callOk(host, 'courses.create', { title: '空课程' });
+    const bytes = await exportBytes(host, course.id);
+    const other = openHost(tempDir(), { now: steppingClock() });
+    const imported = await callOk(other, 'packages.import', { fileName: 'a.zip', dataBase64: bytes.toString('base64') });
+    expect(comparable(imported.course)).toEqual(comparable(course));
+    expect(imported.media).toBe(0);
+  });
+});
+
+describe('course packages: malformed and hostile files write nothing', () => {
+  /** A valid package's entries, to be tampered with. */
+  async function validEntries(): Promise<{ entries: CraftEntry[]; manifest: Record<string, unknown>; courseJson: Buffer; cover: Buffer; hash: string }> {
+    const host = openHost(tempDir(), { now: steppingClock() });
+    const { course, cover } = await richCourse(host);
+    const read = readZip(await exportBytes(host, course.id), { maxEntries: 10, maxEntryBytes: () => 1e8, maxTotalBytes: 1e9, maxRatio: 1e9, ratioFloorBytes: 0 });
+    const manifest = JSON.parse(read.get('manifest.json')!.toString('utf8')) as Record<string, unknown>;
+    const courseJson = read.get('course.json')!;
+    const hash = course.coverHash!;
+    return {
+      manifest,
+      courseJson,
+      cover,
+      hash,
+      entries: [
+        { name: 'manifest.json', data: read.get('manifest.json')! },
+        { name: 'course.json', data: courseJson },
+        { name: `media/${hash}.png`, data: cover },
+      ],
+    };
+  }
+
+  async function expectRefused(zip: Buffer, code: string): Promise<void> {
+    const dir = tempDir();
+    const host = openHost(dir, { now: steppingClock() });
+    const before = listFiles(dir).filter((f) => !f.startsWith('studio.db'));
+    const error = await callError(host, 'packages.import', { fileName: 'bad.zip', dataBase64: zip.toString('base64') });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.fields?.[0]).toEqual({ path: 'package', code: `package.${code}` });
+    expect((await callOk(host, 'courses.list', {})).total).toBe(0);
+    expect((await callOk(host, 'search.query', { query: '摄影' })).items).toEqual([]);
+    expect(listFiles(dir).filter((f) => !f.startsWith('studio.db'))).toEqual(before);
+    expect(listFiles(path.join(dir, 'media'))).toEqual([]);
+  }
+
+  it('accepts the untampered entries (so the refusals below are about the tampering)', async () => {
+    const { entries } = await validEntries();
+    const host = openHost(tempDir(), { now: steppingClock() });
+    await callOk(host, 'packages.import', { fileName: 'ok.zip', dataBase64: craftZip(entries).toString('base64') });
+  });
+
+  it('refuses zip-slip and absolute paths', async () => {
+    const { entries } = await validEntries();
+    for (const name of ['../evil.txt', 'media/../../evil.png', '/etc/passwd', 'C:/Windows/x', 'media\\..\\x', 'a//b', './course.json']) {
+      await expectRefused(craftZip([...entries, { name, data: Buffer.from('x') }]), 'unsafePath');
+    }
+  });
+
+  it('refuses symlink entries', async () => {
+    const { entries, hash } = await validEntries();
+    const withLink = entries.map((e) => (e.name.startsWith('media/') ? { ...e, mode: 0o120777 } : e));
+    await expectRefused(craftZip(withLink), 'symlink');
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses duplicate entries', async () => {
+    const { entries } = await validEntries();
+    await expectRefused(craftZip([...entries, { name: 'course.json', data: Buffer.from('{}') }]), 'duplicateEntry');
+  });
+
+  it('refuses a zip bomb by ratio, by a lying size (checked while inflating) and by overlapping entries', async () => {
+    const { entries, hash } = await validEntries();
+    const zeros = Buffer.alloc(9 * 1024 * 1024);
+    // Honest headers, absurd ratio.
+    await expectRefused(craftZip([...entries.slice(0, 2), { name: `media/${hash}.png`, data: zeros }]), 'bomb');
+    // Headers claim 1 KB; the data inflates to 9 MB: inflating stops at the declared size.
+    await expectRefused(craftZip([...entries.slice(0, 2), { name: `media/${hash}.png`, data: zeros, declaredSize: 1024 }]), 'bomb');
+    // Two central records pointing at one local entry.
+    await expectRefused(craftZip([...entries, { name: 'media/other.png', data: entries[2]!.data, shareLocalOf: 2 }]), 'corrupt');
+  });
+
+  it('refuses entries over their size limit before inflating them', async () => {
+    const { entries } = await validEntries();
+    const huge = Buffer.alloc(300 * 1024);
+    await expectRefused(craftZip([{ name: 'manifest.json', data: huge, method: 0 }, ...entries.slice(1)]), 'tooLarge');
+  });
+
+  it('refuses wrong and future formats, and files that are not zips', async () => {
+    const { entries, manifest } = await validEntries();
+    const withManifest = (m: unknown) => craftZip([{ name: 'manifest.json', data: Buffer.from(JSON.stringify(m)) }, ...entries.slice(1)]);
+    await expectRefused(withManifest({ ...manifest, schemaVersion: 2 }), 'schemaTooNew');
+    await expectRefused(withManifest({ ...manifest, format: 'something-else' }), 'wrongFormat');
+    await expectRefused(craftZip(entries.slice(1)), 'wrongFormat');
+    await expectRefused(Buffer.from('PK not really a zip at all, just text'), 'notZip');
+    await expectRefused(pngBytes(10, 10), 'notZip');
+  });
+
+  it('refuses missing or altered media and an altered course document', async () => {
+    const { entries, manifest, courseJson } = await validEntries();
+    await expectRefused(craftZip(entries.slice(0, 2)), 'missingMedia');
+    await expectRefused(craftZip([...entries.slice(0, 2), { name: entries[2]!.name, data: pngBytes(900, 500, { shade: 8 }) }]), 'hashMismatch');
+    await expectRefused(craftZip([entries[0]!, { name: 'course.json', data: Buffer.concat([courseJson, Buffer.from(' ')]) }, entries[2]!]), 'hashMismatch');
+    await expectRefused(craftZip([...entries, { name: 'notes.txt', data: Buffer.from('hi') }]), 'unexpectedEntry');
+    // A course document that fails the course checks, with a matching hash.
+    const badCourse = Buffer.from(JSON.stringify({ ...JSON.parse(courseJson.toString('utf8')), priceFen: -5 }));
+    const m = { ...manifest, course: { file: 'course.json', sha256: sha(badCourse) } };
+    await expectRefused(craftZip([{ name: 'manifest.json', data: Buffer.from(JSON.stringify(m)) }, { name: 'course.json', data: badCourse }, entries[2]!]), 'invalidCourse');
+  });
+
+  it('refuses data that is not base64 and packages over the size cap', async () => {
+    const host = openHost(tempDir());
+    expect((await callError(host, 'packages.import', { fileName: 'a.zip', dataBase64: '!!!' })).fields).toEqual([{ path: 'package', code: 'package.notZip' }]);
+    expect((await callError(host, 'packages.import', { fileName: 'a.zip', dataBase64: 'A'.repeat(17 * 1024 * 1024) })).fields).toEqual([
+      { path: 'dataBase64', code: 'package.tooLarge' },
+    ]);
+  });
+});
