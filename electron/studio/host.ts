@@ -154,7 +154,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
         versions.afterWrite(course, change);
       });
       versions.connect({ getCourse: (id) => courses.get(id), saveCourse: (input) => courses.save(input) });
-      const lessonBodies = new LessonBodyService(result.db, now);
+      const lessonBodies = new LessonBodyService(result.db, now, (courseId, lessonId, html) => search.updateBody(courseId, lessonId, html));
       const media = new MediaService(result.db, options.dataDir, now);
       workspace = {
         db: result.db,

@@ -39,6 +39,8 @@ export class LessonBodyService {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
+    /** Runs inside the transaction of every body save, with the HTML as stored (the search index follows bodies here). */
+    private readonly afterWrite: (courseId: string, lessonId: string, html: string) => void = () => {},
   ) {
     this.stmt = {
       lessonInCourse: db.prepare<[string, string], { id: string }>(
@@ -122,6 +124,7 @@ export class LessonBodyService {
         // New images wait for sync to upload them with media/uploadimg; an uploaded one stays uploaded.
         this.stmt.markPending.run(hash, now);
       });
+      this.afterWrite(input.courseId, input.lessonId, html);
     });
     tx.immediate();
     return this.read(input.courseId, input.lessonId, { images: report.droppedImages, elements: report.droppedElements });

@@ -1,10 +1,11 @@
 /**
  * Full-text search over the workspace's courses (see migration 0005 for the tables).
  *
- * What is searchable is decided by one function, `searchEntries(course)`: a course document in, the texts to index
- * out, each keyed by what it belongs to. Lesson bodies (or any new field) join the index by adding entries there.
- * `SearchIndex.update` is called by CourseService inside the transaction of every create and save, and writes only the
- * entries whose text changed, so autosaving one lesson title touches one row.
+ * What is searchable is decided by one function, `searchEntries(course, bodies)`: a course document and its lesson
+ * bodies in, the texts to index out, each keyed by what it belongs to. `SearchIndex.update` is called by CourseService
+ * inside the transaction of every create and save, and writes only the entries whose text changed, so autosaving one
+ * lesson title touches one row; `SearchIndex.updateBody` is called by LessonBodyService inside the transaction of
+ * every body save (bodies are saved apart from the course document).
  *
  * Queries: terms of 3+ characters go through the FTS5 trigram index (MATCH, ranked by bm25, highlighted by
  * highlight()); terms of 1–2 characters, which trigrams cannot find, go through `search_grams`, a second FTS5 index
@@ -12,8 +13,10 @@
  * trigram index matched.
  */
 import type Database from 'better-sqlite3';
+import { richTextToText } from '../../../shared/compliance/rich-text';
 import type { SearchResult } from '../../../shared/contract/index';
 import type { Course } from '../../../shared/domain/course';
+import { upgradeBody } from '../../../shared/rich-text/upgrade';
 import {
   HIGHLIGHT_CLOSE,
   HIGHLIGHT_OPEN,
@@ -35,15 +38,27 @@ export interface SearchEntry {
   text: string;
 }
 
-/** Every searchable text of a course document. Extend here when the document gains text (lesson bodies). */
-export function searchEntries(course: Course): SearchEntry[] {
+/** The indexed text of a lesson body: its HTML reduced to text the way the compliance scan reads it. */
+export function bodySearchText(html: string): string {
+  return html ? searchText(richTextToText(html).text) : '';
+}
+
+/**
+ * Every searchable text of a course document and its lesson bodies (`bodies`: lesson id → body HTML, for the lessons
+ * whose body is wanted; bodies live apart from the document, see LessonBodyService). Extend here when a course gains text.
+ */
+export function searchEntries(course: Course, bodies: ReadonlyMap<string, string> = new Map()): SearchEntry[] {
   const entries: SearchEntry[] = [
     { kind: 'course', targetId: course.id, field: 'title', text: course.title },
     { kind: 'course', targetId: course.id, field: 'summary', text: course.summary },
   ];
   for (const chapter of course.chapters) {
     entries.push({ kind: 'chapter', targetId: chapter.id, field: 'title', text: chapter.title });
-    for (const lesson of chapter.lessons) entries.push({ kind: 'lesson', targetId: lesson.id, field: 'title', text: lesson.title });
+    for (const lesson of chapter.lessons) {
+      entries.push({ kind: 'lesson', targetId: lesson.id, field: 'title', text: lesson.title });
+      const html = bodies.get(lesson.id);
+      if (html) entries.push({ kind: 'lesson', targetId: lesson.id, field: 'body', text: richTextToText(html).text });
+    }
   }
   return entries.filter((e) => e.text.length > 0).map((e) => ({ ...e, text: searchText(e.text) }));
 }
@@ -70,7 +85,7 @@ interface HitRow {
 const ROWS_PER_QUERY = 300;
 const HITS_PER_COURSE = 3;
 /** Course title, then summary, then outline: the order of hits within one course. */
-const KIND_ORDER: Record<string, number> = { 'course:title': 0, 'course:summary': 1, 'chapter:title': 2, 'lesson:title': 3 };
+const KIND_ORDER: Record<string, number> = { 'course:title': 0, 'course:summary': 1, 'chapter:title': 2, 'lesson:title': 3, 'lesson:body': 4 };
 
 const key = (e: { kind: string; targetId: string; field: string }) => `${e.kind}\u0000${e.targetId}\u0000${e.field}`;
 const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
@@ -81,6 +96,12 @@ export class SearchIndex {
   constructor(private readonly db: Database.Database) {
     this.stmt = {
       entries: db.prepare<[string], StoredEntry>('SELECT id, kind, target_id, field, text FROM search_entries WHERE course_id = ?'),
+      bodyEntry: db.prepare<[string, string], StoredEntry>(
+        "SELECT id, kind, target_id, field, text FROM search_entries WHERE course_id = ? AND kind = 'lesson' AND target_id = ? AND field = 'body'",
+      ),
+      bodies: db.prepare<[string], { lesson_id: string; schema_version: number; html: string }>(
+        'SELECT lesson_id, schema_version, html FROM lesson_bodies WHERE lesson_id IN (SELECT value FROM json_each(?))',
+      ),
       insert: db.prepare<[string, string, string, string, string]>(
         'INSERT INTO search_entries (course_id, kind, target_id, field, text) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -94,32 +115,55 @@ export class SearchIndex {
     };
   }
 
-  /** Brings the course's entries in line with its document. Must run inside the transaction that wrote the course. */
+  /**
+   * Brings the course's entries in line with its document. Must run inside the transaction that wrote the course.
+   * Body entries are written when a body is saved (`updateBody`); here they are kept for lessons still in the course,
+   * removed for lessons that left it, and read from `lesson_bodies` only for lessons that have none yet (a new lesson,
+   * or one whose deletion was undone) — so an autosave never reduces every body of the course to text again.
+   */
   update(course: Course): void {
-    const wanted = new Map(searchEntries(course).map((e) => [key(e), e]));
-    for (const stored of this.stmt.entries.all(course.id)) {
-      const k = key({ kind: stored.kind, targetId: stored.target_id, field: stored.field });
-      const next = wanted.get(k);
-      if (next && next.text === stored.text) {
-        wanted.delete(k);
-        continue;
-      }
+    const stored = this.stmt.entries.all(course.id);
+    const lessonIds = new Set(course.chapters.flatMap((c) => c.lessons.map((l) => l.id)));
+    const indexedBodies = new Set(stored.filter((e) => e.field === 'body' && lessonIds.has(e.target_id)).map((e) => e.target_id));
+    const unread = [...lessonIds].filter((id) => !indexedBodies.has(id));
+    const bodies = new Map(
+      unread.length === 0 ? [] : this.stmt.bodies.all(JSON.stringify(unread)).map((r) => [r.lesson_id, upgradeBody(r.schema_version, r.html)] as const),
+    );
+    const wanted = new Map(searchEntries(course, bodies).map((e) => [key(e), e]));
+    for (const entry of stored) {
+      if (entry.kind === 'lesson' && entry.field === 'body' && indexedBodies.has(entry.target_id)) continue;
+      const k = key({ kind: entry.kind, targetId: entry.target_id, field: entry.field });
+      this.replace(course.id, entry, wanted.get(k));
+      wanted.delete(k);
+    }
+    for (const e of wanted.values()) this.replace(course.id, undefined, e);
+  }
+
+  /** Indexes a lesson's saved body (HTML as stored). Must run inside the transaction that wrote the body. */
+  updateBody(courseId: string, lessonId: string, html: string): void {
+    const text = bodySearchText(html);
+    this.replace(courseId, this.stmt.bodyEntry.get(courseId, lessonId), text ? { kind: 'lesson', targetId: lessonId, field: 'body', text } : undefined);
+  }
+
+  /** Replaces one stored entry (or none) by one wanted entry (or none), in the table and both FTS indexes. */
+  private replace(courseId: string, stored: StoredEntry | undefined, next: SearchEntry | undefined): void {
+    if (stored && next && stored.text === next.text) return;
+    if (stored) {
       this.stmt.ftsDelete.run(stored.id, stored.text);
       this.stmt.gramsDelete.run(stored.id);
       if (next) {
         this.stmt.update.run(next.text, stored.id);
         this.stmt.ftsInsert.run(stored.id, next.text);
         this.stmt.gramsInsert.run(stored.id, gramTokens(next.text));
-        wanted.delete(k);
       } else {
         this.stmt.remove.run(stored.id);
       }
+      return;
     }
-    for (const e of wanted.values()) {
-      const { lastInsertRowid } = this.stmt.insert.run(course.id, e.kind, e.targetId, e.field, e.text);
-      this.stmt.ftsInsert.run(lastInsertRowid, e.text);
-      this.stmt.gramsInsert.run(lastInsertRowid, gramTokens(e.text));
-    }
+    if (!next) return;
+    const { lastInsertRowid } = this.stmt.insert.run(courseId, next.kind, next.targetId, next.field, next.text);
+    this.stmt.ftsInsert.run(lastInsertRowid, next.text);
+    this.stmt.gramsInsert.run(lastInsertRowid, gramTokens(next.text));
   }
 
   /**
@@ -137,6 +181,16 @@ export class SearchIndex {
           UNION ALL SELECT id, 'course', id, 'summary', ${clean('summary')} FROM courses WHERE summary <> ''
           UNION ALL SELECT course_id, 'chapter', id, 'title', ${clean('title')} FROM chapters WHERE title <> ''
           UNION ALL SELECT course_id, 'lesson', id, 'title', ${clean('title')} FROM lessons WHERE title <> '';
+      `);
+      // Bodies are reduced to text here, as saves do (richTextToText has no SQL equivalent).
+      const bodies = this.db.prepare<[], { course_id: string; lesson_id: string; schema_version: number; html: string }>(
+        'SELECT l.course_id, b.lesson_id, b.schema_version, b.html FROM lesson_bodies b JOIN lessons l ON l.id = b.lesson_id',
+      );
+      for (const row of bodies.all()) {
+        const text = bodySearchText(upgradeBody(row.schema_version, row.html));
+        if (text) this.stmt.insert.run(row.course_id, 'lesson', row.lesson_id, 'body', text);
+      }
+      this.db.exec(`
         INSERT INTO search_fts (search_fts) VALUES ('rebuild');
         DELETE FROM search_grams;
       `);

@@ -110,14 +110,55 @@ describe('search.query', () => {
   });
 });
 
+describe('lesson bodies in search', () => {
+  const bodyHits = async (host: StudioHost, query: string) =>
+    (await callOk(host, 'search.query', { query })).items.flatMap((r) => r.hits.filter((h) => h.field === 'body').map((h) => ({ course: r.courseId, lesson: h.targetId })));
+
+  it('finds a word that is only in a body, follows body changes, course saves and lesson deletion', async () => {
+    const host = openHost(tempDir(), { now: steppingClock() });
+    const { photo } = await seed(host);
+    const first = await callOk(host, 'lessons.saveBody', {
+      courseId: photo.id,
+      lessonId: 'l-3',
+      baseVersion: 0,
+      html: '<p>先看<strong>直方图</strong>再调整曲线</p><ul><li>白平衡校准</li></ul>',
+    });
+    expect(await bodyHits(host, '直方图')).toEqual([{ course: photo.id, lesson: 'l-3' }]);
+    expect(await bodyHits(host, '白平衡')).toEqual([{ course: photo.id, lesson: 'l-3' }]);
+    // Text across an inline tag boundary is found as the reader sees it, and markup is not indexed.
+    expect(await bodyHits(host, '直方图再调整')).toEqual([{ course: photo.id, lesson: 'l-3' }]);
+    expect(await bodyHits(host, 'strong')).toEqual([]);
+
+    await callOk(host, 'lessons.saveBody', { courseId: photo.id, lessonId: 'l-3', baseVersion: first.version, html: '<p>色阶与曲线</p>' });
+    expect(await bodyHits(host, '直方图')).toEqual([]);
+    expect(await bodyHits(host, '色阶与')).toEqual([{ course: photo.id, lesson: 'l-3' }]);
+
+    // A course save keeps the body entry; removing the lesson removes it; undoing the removal brings it back.
+    const current = await callOk(host, 'courses.get', { id: photo.id });
+    const renamed = await callOk(host, 'courses.save', saveInput(current, { title: '零基础手机摄影构图课（新版）' }));
+    expect(await bodyHits(host, '色阶与')).toEqual([{ course: photo.id, lesson: 'l-3' }]);
+    const without = await callOk(host, 'courses.save', saveInput(renamed, { chapters: renamed.chapters.map((c) => ({ ...c, lessons: c.lessons.filter((l) => l.id !== 'l-3') })) }));
+    expect(await bodyHits(host, '色阶与')).toEqual([]);
+    await callOk(host, 'courses.save', saveInput(without, { chapters: renamed.chapters }));
+    expect(await bodyHits(host, '色阶与')).toEqual([{ course: photo.id, lesson: 'l-3' }]);
+    // Emptying the body removes its entry.
+    const stored = await callOk(host, 'lessons.getBody', { courseId: photo.id, lessonId: 'l-3' });
+    await callOk(host, 'lessons.saveBody', { courseId: photo.id, lessonId: 'l-3', baseVersion: stored.version, html: '' });
+    expect(await bodyHits(host, '色阶与')).toEqual([]);
+  });
+});
+
 describe('rebuildFromTables', () => {
   it('produces exactly the entries that saves write', async () => {
     const dir = tempDir();
     const host = openHost(dir, { now: steppingClock() });
     const { photo } = await seed(host);
     await callOk(host, 'courses.create', { title: '标记\uE000字符\uE001课', summary: '' });
+    const reading = await callOk(host, 'courses.create', { title: '晨读', summary: '' });
+    const saved = await callOk(host, 'courses.save', saveInput(reading, { chapters: [{ id: 'w-1', title: '第一周', lessons: [{ id: 'w-l1', title: '开篇' }] }] }));
+    await callOk(host, 'lessons.saveBody', { courseId: saved.id, lessonId: 'w-l1', baseVersion: 0, html: '<h2>开头</h2><p>三秒抓住<em>读者</em>注意力</p>' });
     await callOk(host, 'courses.delete', { id: photo.id });
-    const queries = ['写', '课', '字符', '爆款文章', 'ab'];
+    const queries = ['写', '课', '字符', '爆款文章', 'ab', '抓住读者'];
     const answers = async (h: StudioHost) => Promise.all(queries.map((query) => callOk(h, 'search.query', { query })));
     const before = await answers(host);
     await host.close();
@@ -129,11 +170,11 @@ describe('rebuildFromTables', () => {
     new SearchIndex(opened.db).rebuildFromTables();
     const rebuilt = read();
     opened.db.close();
-    expect(bySaves).toHaveLength(10);
+    expect(bySaves).toHaveLength(14);
     expect(rebuilt).toEqual(bySaves);
     // Both indexes (trigram and grams) answer as before.
     const after = await answers(openHost(dir, { now: steppingClock() }));
     expect(after).toEqual(before);
-    expect(before.map((r) => r.items.length)).toEqual([1, 1, 1, 1, 0]);
+    expect(before.map((r) => r.items.length)).toEqual([1, 1, 1, 1, 0, 1]);
   });
 });
