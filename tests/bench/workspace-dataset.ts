@@ -7,6 +7,7 @@
 import { openWorkspaceDatabase } from '../../electron/studio/store/database';
 import { SearchIndex } from '../../electron/studio/services/search';
 import { COURSE_TYPES, type CourseType } from '../../shared/domain/course';
+import { prng } from '../helpers/prng';
 
 export interface DatasetShape {
   courses: number;
@@ -27,17 +28,6 @@ export interface DatasetSummary {
 export const SEARCH_HIT = '摄影';
 export const SEARCH_MISS = '量子纠缠';
 
-/** mulberry32: small, fast, good enough to vary test data; seeded so runs are comparable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOPICS = [
   '短视频运营', '公众号写作', '摄影构图', '手机摄影', 'Python 编程', 'Excel 数据分析', '理财入门', '英语口语',

@@ -4,26 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/main';
 import { SCAN_MAX_BYTES } from '../../electron/studio/cli/scan';
-import type { CommandIo } from '../../shared/cli/command';
 import { ROOT } from '../helpers/fixtures';
+import { captureIo } from '../helpers/cli-io';
 import { tempDir } from '../helpers/temp-dir';
 
 const LEXICONS = path.resolve(ROOT, '../shared/data/lexicons');
 
-function capture(stdin?: string | Uint8Array): CommandIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (line: string) => {
-      io.stdout += `${line}\n`;
-    },
-    err: (line: string) => {
-      io.stderr += `${line}\n`;
-    },
-    ...(stdin === undefined ? {} : { stdin: async () => (typeof stdin === 'string' ? Buffer.from(stdin) : stdin) }),
-  };
-  return io;
-}
+const capture = captureIo;
 
 function file(contents: string | Uint8Array, name = 'input.txt'): string {
   const p = path.join(tempDir(), name);

@@ -2,23 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../electron/studio/app-meta';
 import { COMMANDS } from '../../electron/cli/commands';
 import { runCli } from '../../electron/cli/main';
-import { entryOf, type Command, type CommandIo } from '../../shared/cli/command';
+import { entryOf, type Command } from '../../shared/cli/command';
+import { captureIo } from '../helpers/cli-io';
 import { tempDir } from '../helpers/temp-dir';
 
-/** An io that keeps what the CLI prints. */
-function capture(): CommandIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (line: string) => {
-      io.stdout += `${line}\n`;
-    },
-    err: (line: string) => {
-      io.stderr += `${line}\n`;
-    },
-  };
-  return io;
-}
+const capture = captureIo;
 
 describe('creator-studio', () => {
   it('lists its commands under --help and exits 0', async () => {

@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Category } from '../../../shared/compliance/types';
 import { ROOT } from './child-processes';
+import { prng } from '../../helpers/prng';
 
 export const LEXICON_DIR = path.resolve(ROOT, '../shared/data/lexicons/houbb-sensitive-word-v0.26.1');
 export const CACHE_DIR = path.join(ROOT, '.cache/bench/compliance-corpus');
@@ -106,17 +107,6 @@ const LATIN_WORDS = ['AI', 'App', 'PPT', 'Excel', 'Python', 'OK', 'PDF', 'iPad',
 const COMMAS = ['，', '，', '，', '，', '、', '；', '：'];
 const STOPS = ['。', '。', '。', '。', '！', '？', '……'];
 
-/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** An endless stream of natural-looking text tokens (words, numbers, punctuation, newlines). */
 function* tokens(random: () => number, vocabulary: readonly string[]): Generator<string> {
@@ -147,6 +137,8 @@ function* tokens(random: () => number, vocabulary: readonly string[]): Generator
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+export { prng };
+
 // Corpus
 
 export interface CorpusParams {

@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SaveStatus } from '../../components/SaveStatus';
 import { useStore } from 'zustand';
 import { StudioError } from '../../../../shared/contract/index';
 import { COURSE_LIMITS, charLength } from '../../../../shared/domain/course';
@@ -137,7 +138,7 @@ function CourseEditor() {
     <main className="page editor" aria-label={t('editor.pageLabel', { title: draft.title.trim() })}>
       <header className="editor-header">
         <BackButton />
-        <SaveStatus />
+        <EditorSaveStatus />
         <div className="editor-actions">
           <button type="button" className="secondary" disabled={!canUndo} onClick={() => store.getState().undo()}>
             {t('editor.undo')}
@@ -231,7 +232,7 @@ function CourseEditor() {
   );
 }
 
-function SaveStatus() {
+function EditorSaveStatus() {
   const { t } = useTranslation();
   const store = useEditorStore();
   const state = useEditor((s) => s.saveState);
@@ -241,20 +242,13 @@ function SaveStatus() {
       ? t('editor.save.error', { reason: t(`error.${error ?? 'INTERNAL'}`) })
       : t(`editor.save.${state}`);
   return (
-    <div className={`save-status save-${state}`}>
-      <span role="status" aria-live="polite" data-save-state={state} title={t('editor.save.shortcut')}>
-        {label}
-      </span>
-      {state === 'error' && (
-        <button type="button" className="link-button" onClick={() => void store.getState().saveNow()}>
-          {t('editor.save.retry')}
-        </button>
-      )}
-      {state === 'conflict' && (
-        <button type="button" className="link-button" onClick={() => window.location.reload()}>
-          {t('editor.save.reload')}
-        </button>
-      )}
-    </div>
+    <SaveStatus
+      state={state}
+      label={label}
+      title={t('editor.save.shortcut')}
+      retryLabel={t('editor.save.retry')}
+      reloadLabel={t('editor.save.reload')}
+      onRetry={() => void store.getState().saveNow()}
+    />
   );
 }

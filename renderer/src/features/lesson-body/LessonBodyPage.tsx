@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SaveStatus } from '../../components/SaveStatus';
 import { useStore } from 'zustand';
 import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import { StudioError } from '../../../../shared/contract/index';
@@ -361,21 +362,14 @@ function BodySaveStatus() {
         : t(`error.${error}`);
   const label = state === 'error' ? t('lessonBody.save.error', { reason }) : t(`lessonBody.save.${state}`);
   return (
-    <div className={`save-status save-${state === 'over' ? 'invalid' : state}`}>
-      <span role="status" aria-live="polite" data-save-state={state}>
-        {label}
-      </span>
-      {state === 'error' && (
-        <button type="button" className="link-button" onClick={() => void store.getState().saveNow()}>
-          {t('lessonBody.save.retry')}
-        </button>
-      )}
-      {state === 'conflict' && (
-        <button type="button" className="link-button" onClick={() => window.location.reload()}>
-          {t('lessonBody.save.reload')}
-        </button>
-      )}
-    </div>
+    <SaveStatus
+      state={state}
+      variant={state === 'over' ? 'invalid' : state}
+      label={label}
+      retryLabel={t('lessonBody.save.retry')}
+      reloadLabel={t('lessonBody.save.reload')}
+      onRetry={() => void store.getState().saveNow()}
+    />
   );
 }
 
