@@ -174,6 +174,8 @@ export function createStudioHost(options: HostOptions): StudioHost {
           getCourse: (id) => courses.get(id),
           createCourse: (input) => courses.create(input),
           saveCourse: (input) => courses.save(input),
+          bodiesOf: (id) => lessonBodies.htmlOfCourse(id),
+          saveBody: (input) => lessonBodies.save(input),
           now,
         }),
       };

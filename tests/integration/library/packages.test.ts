@@ -5,9 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../../electron/studio/host';
 import { readZip } from '../../../electron/studio/services/zip';
 import type { Course } from '../../../shared/domain/course';
-import type { MethodInput } from '../../../shared/contract/index';
+import { defaultLessonTypeDetails } from '../../../shared/domain/course-types';
+import type { MediaItem, MethodInput } from '../../../shared/contract/index';
+import { PACKAGE_MAX_BYTES } from '../../../shared/contract/library';
 import { callError, callOk, openHost, steppingClock } from '../../helpers/host';
 import { pngBytes } from '../../helpers/images';
+import { mp3Bytes } from '../../helpers/media-files';
 import { listFiles, tempDir } from '../../helpers/temp-dir';
 import { craftZip, type CraftEntry } from '../../helpers/zip-craft';
 
@@ -59,7 +62,7 @@ describe('course packages: round trip', () => {
     expect(exported.size).toBe(bytes.length);
     // What is inside, read by an independent path (unzip through our reader is checked against the manifest).
     const entries = readZip(bytes, { maxEntries: 10, maxEntryBytes: () => 1e8, maxTotalBytes: 1e9, maxRatio: 1e9, ratioFloorBytes: 0 });
-    expect([...entries.keys()]).toEqual(['manifest.json', 'course.json', `media/${course.coverHash}.png`]);
+    expect([...entries.keys()]).toEqual(['manifest.json', 'course.json', 'bodies.json', `media/${course.coverHash}.png`]);
     expect(JSON.parse(entries.get('course.json')!.toString('utf8'))).toEqual(course);
 
     const dir = tempDir();
@@ -97,6 +100,7 @@ describe('course packages: round trip', () => {
 
 describe('course packages: malformed and hostile files write nothing', () => {
   /** A valid package's entries, to be tampered with. */
+  /** entries: manifest, course, the cover (index 2), bodies.json (index 3). */
   async function validEntries(): Promise<{ entries: CraftEntry[]; manifest: Record<string, unknown>; courseJson: Buffer; cover: Buffer; hash: string }> {
     const host = openHost(tempDir(), { now: steppingClock() });
     const { course, cover } = await richCourse(host);
@@ -113,6 +117,7 @@ describe('course packages: malformed and hostile files write nothing', () => {
         { name: 'manifest.json', data: read.get('manifest.json')! },
         { name: 'course.json', data: courseJson },
         { name: `media/${hash}.png`, data: cover },
+        { name: 'bodies.json', data: read.get('bodies.json')! },
       ],
     };
   }
@@ -175,7 +180,7 @@ describe('course packages: malformed and hostile files write nothing', () => {
   it('refuses wrong and future formats, and files that are not zips', async () => {
     const { entries, manifest } = await validEntries();
     const withManifest = (m: unknown) => craftZip([{ name: 'manifest.json', data: Buffer.from(JSON.stringify(m)) }, ...entries.slice(1)]);
-    await expectRefused(withManifest({ ...manifest, schemaVersion: 2 }), 'schemaTooNew');
+    await expectRefused(withManifest({ ...manifest, schemaVersion: 3 }), 'schemaTooNew');
     await expectRefused(withManifest({ ...manifest, format: 'something-else' }), 'wrongFormat');
     await expectRefused(craftZip(entries.slice(1)), 'wrongFormat');
     await expectRefused(Buffer.from('PK not really a zip at all, just text'), 'notZip');
@@ -191,7 +196,7 @@ describe('course packages: malformed and hostile files write nothing', () => {
     // A course document that fails the course checks, with a matching hash.
     const badCourse = Buffer.from(JSON.stringify({ ...JSON.parse(courseJson.toString('utf8')), priceFen: -5 }));
     const m = { ...manifest, course: { file: 'course.json', sha256: sha(badCourse) } };
-    await expectRefused(craftZip([{ name: 'manifest.json', data: Buffer.from(JSON.stringify(m)) }, { name: 'course.json', data: badCourse }, entries[2]!]), 'invalidCourse');
+    await expectRefused(craftZip([{ name: 'manifest.json', data: Buffer.from(JSON.stringify(m)) }, { name: 'course.json', data: badCourse }, entries[2]!, entries[3]!]), 'invalidCourse');
   });
 
   it('refuses data that is not base64 and packages over the size cap', async () => {
@@ -200,5 +205,138 @@ describe('course packages: malformed and hostile files write nothing', () => {
     expect((await callError(host, 'packages.import', { fileName: 'a.zip', dataBase64: 'A'.repeat(17 * 1024 * 1024) })).fields).toEqual([
       { path: 'dataBase64', code: 'package.tooLarge' },
     ]);
+  });
+});
+
+/** Imports through the media library's session methods. */
+async function importMedia(host: StudioHost, bytes: Buffer, fileName: string): Promise<MediaItem> {
+  const { sessionId } = await callOk(host, 'media.importStart', { fileName, size: bytes.length });
+  for (let offset = 0; offset < bytes.length; offset += 4 * 1024 * 1024) {
+    await callOk(host, 'media.importChunk', { sessionId, offset, data: bytes.subarray(offset, offset + 4 * 1024 * 1024) });
+  }
+  return (await callOk(host, 'media.importFinish', { sessionId })).item;
+}
+
+/** The document without ids (course, chapters, lessons), version and timestamps — every other field kept. */
+function withoutIds(course: Course) {
+  const { id: _i, version: _v, createdAt: _c, updatedAt: _u, chapters, ...rest } = course;
+  return { ...rest, chapters: chapters.map(({ id: _ch, lessons, ...c }) => ({ ...c, lessons: lessons.map(({ id: _l, ...l }) => l) })) };
+}
+
+const readAll = (bytes: Buffer) => readZip(bytes, { maxEntries: 20, maxEntryBytes: () => 1e8, maxTotalBytes: 1e9, maxRatio: 1e9, ratioFloorBytes: 0 });
+
+/** An audio course: a body with an image on lesson a1, an MP3 on lesson a1, a second lesson without either. */
+async function audioCourse(host: StudioHost) {
+  const image = pngBytes(640, 360, { shade: 3 });
+  const audio = mp3Bytes({ frames: 400, header: 'xing' });
+  const imageItem = await callOk(host, 'media.importImage', { fileName: '插图.png', dataBase64: image.toString('base64') });
+  const audioItem = await importMedia(host, audio, '第一讲.mp3');
+  expect(audioItem.kind).toBe('audio');
+  const created = await callOk(host, 'courses.create', { title: '声音课：播客入门', type: 'audio', priceFen: 9900 });
+  const course = await callOk(
+    host,
+    'courses.save',
+    saveInput(created, {
+      chapters: [
+        {
+          id: 'ac1',
+          title: '第一章',
+          lessons: [
+            { id: 'a1', title: '录音设备', typeDetails: { ...defaultLessonTypeDetails(), freeTrial: true, mediaHash: audioItem.hash, durationSec: 10, transcript: '大家好' } },
+            { id: 'a2', title: '剪辑' },
+          ],
+        },
+      ],
+    }),
+  );
+  const html = `<h2>设备清单</h2><figure><img src="studio-media:${imageItem.hash}" alt="麦克风"><figcaption>动圈麦克风</figcaption></figure><p>先说<strong>话筒</strong>。</p>`;
+  const body = await callOk(host, 'lessons.saveBody', { courseId: course.id, lessonId: 'a1', baseVersion: 0, html });
+  return { course, image, audio, imageHash: imageItem.hash, audioItem, bodyHtml: body.html };
+}
+
+describe('course packages: lesson bodies, audio and video (schema 2)', () => {
+  it('round-trips a course with a body image and an audio lesson into a fresh workspace', async () => {
+    const source = openHost(tempDir(), { now: steppingClock() });
+    const { course, image, audio, imageHash, audioItem, bodyHtml } = await audioCourse(source);
+    const bytes = await exportBytes(source, course.id);
+    const entries = readAll(bytes);
+    expect([...entries.keys()].sort()).toEqual(['bodies.json', 'course.json', 'manifest.json', `media/${audioItem.hash}.mp3`, `media/${imageHash}.png`].sort());
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as { schemaVersion: number; bodies: { sha256: string } };
+    expect(manifest.schemaVersion).toBe(2);
+    expect(manifest.bodies.sha256).toBe(sha(entries.get('bodies.json')!));
+
+    const dir = tempDir();
+    const target = openHost(dir, { now: steppingClock('2025-01-01T00:00:00.000Z') });
+    const imported = await callOk(target, 'packages.import', { fileName: 'a.zip', dataBase64: bytes.toString('base64') });
+    expect(imported.media).toBe(2);
+    expect(withoutIds(imported.course)).toEqual(withoutIds(course));
+    const [first, second] = imported.course.chapters[0]!.lessons;
+    expect(first!.id).not.toBe('a1');
+    const body = await callOk(target, 'lessons.getBody', { courseId: imported.course.id, lessonId: first!.id });
+    expect(body.html).toBe(bodyHtml);
+    expect(body.images.map((i) => i.hash)).toEqual([imageHash]);
+    expect((await callOk(target, 'lessons.getBody', { courseId: imported.course.id, lessonId: second!.id })).version).toBe(0);
+    // Media bytes identical, rows as the media library writes them.
+    expect(fs.readFileSync(target.mediaFile(imageHash)!.file).equals(image)).toBe(true);
+    expect(fs.readFileSync(target.mediaFile(audioItem.hash)!.file).equals(audio)).toBe(true);
+    const { createdAt: _a, originalName: _n, ...audioMeta } = audioItem;
+    const { createdAt: _b, originalName: _m, ...importedMeta } = await callOk(target, 'media.get', { hash: audioItem.hash });
+    expect(importedMeta).toEqual(audioMeta);
+    // The body is searchable and the files are in use in the new workspace.
+    expect((await callOk(target, 'search.query', { query: '动圈麦克风' })).items.map((r) => r.hits.map((h) => h.targetId))).toEqual([[first!.id]]);
+    expect((await callOk(target, 'media.usages', { hash: audioItem.hash })).items.map((u) => u.lessonId)).toEqual([first!.id]);
+    expect((await callOk(target, 'media.usages', { hash: imageHash })).items.map((u) => u.lessonId)).toEqual([first!.id]);
+    expect(listFiles(path.join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('still imports a version 1 package (no bodies.json)', async () => {
+    const source = openHost(tempDir(), { now: steppingClock() });
+    const { course, cover } = await richCourse(source);
+    const entries = readAll(await exportBytes(source, course.id));
+    const { bodies: _b, ...manifest } = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as Record<string, unknown>;
+    const v1 = craftZip([
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify({ ...manifest, schemaVersion: 1 })) },
+      { name: 'course.json', data: entries.get('course.json')! },
+      { name: `media/${course.coverHash}.png`, data: cover },
+    ]);
+    const target = openHost(tempDir(), { now: steppingClock() });
+    const imported = await callOk(target, 'packages.import', { fileName: 'v1.zip', dataBase64: v1.toString('base64') });
+    expect(withoutIds(imported.course)).toEqual(withoutIds(course));
+    expect(imported.media).toBe(1);
+  });
+
+  it('refuses, writing nothing, a package whose body refers to an image it does not contain', async () => {
+    const source = openHost(tempDir(), { now: steppingClock() });
+    const { course, imageHash } = await audioCourse(source);
+    const entries = readAll(await exportBytes(source, course.id));
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as { media: { hash: string }[] };
+    const tampered = craftZip([
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify({ ...manifest, media: manifest.media.filter((m) => m.hash !== imageHash) })) },
+      ...[...entries].filter(([name]) => name !== 'manifest.json' && name !== `media/${imageHash}.png`).map(([name, data]) => ({ name, data })),
+    ]);
+    const dir = tempDir();
+    const target = openHost(dir, { now: steppingClock() });
+    const error = await callError(target, 'packages.import', { fileName: 'bad.zip', dataBase64: tampered.toString('base64') });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.fields?.[0]).toEqual({ path: 'package', code: 'package.missingMedia' });
+    expect((await callOk(target, 'courses.list', {})).total).toBe(0);
+    expect((await callOk(target, 'media.list', {})).total).toBe(0);
+    expect(listFiles(path.join(dir, 'media'))).toEqual([]);
+  });
+
+  it('refuses to export a course whose media exceed what a package may hold, naming the problem', async () => {
+    const host = openHost(tempDir(), { now: steppingClock() });
+    // A 128 kbps MP3 frame at 44.1 kHz is 417 bytes: enough frames to pass the package cap.
+    const big = mp3Bytes({ frames: Math.ceil((PACKAGE_MAX_BYTES + 1024) / 417), header: 'xing' });
+    const item = await importMedia(host, big, '长.mp3');
+    const created = await callOk(host, 'courses.create', { title: '长音频', type: 'audio', priceFen: 100 });
+    const course = await callOk(
+      host,
+      'courses.save',
+      saveInput(created, { chapters: [{ id: 'b1', title: '一', lessons: [{ id: 'bl1', title: '全文', typeDetails: { ...defaultLessonTypeDetails(), mediaHash: item.hash } }] }] }),
+    );
+    const error = await callError(host, 'packages.export', { courseId: course.id });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.fields).toEqual([{ path: 'package', code: 'package.mediaTooLarge' }]);
   });
 });
