@@ -324,6 +324,28 @@ describe('course packages: lesson bodies, audio and video (schema 2)', () => {
     expect(listFiles(path.join(dir, 'media'))).toEqual([]);
   });
 
+  it('runs the host sanitizer and limits on imported bodies: a body over the WeChat limits fails the import and writes nothing', async () => {
+    const source = openHost(tempDir(), { now: steppingClock() });
+    const { course } = await audioCourse(source);
+    const entries = readAll(await exportBytes(source, course.id));
+    const bodies = JSON.parse(entries.get('bodies.json')!.toString('utf8')) as { schemaVersion: number; bodies: Record<string, string> };
+    const bodiesJson = Buffer.from(JSON.stringify({ ...bodies, bodies: { ...bodies.bodies, a2: `<p>${'字'.repeat(20_001)}</p><script>x()</script>` } }));
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as Record<string, unknown>;
+    const tampered = craftZip([
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify({ ...manifest, bodies: { file: 'bodies.json', sha256: sha(bodiesJson) } })) },
+      { name: 'bodies.json', data: bodiesJson },
+      ...[...entries].filter(([name]) => name !== 'manifest.json' && name !== 'bodies.json').map(([name, data]) => ({ name, data })),
+    ]);
+    const dir = tempDir();
+    const target = openHost(dir, { now: steppingClock() });
+    const error = await callError(target, 'packages.import', { fileName: 'bad.zip', dataBase64: tampered.toString('base64') });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.fields).toEqual([{ path: 'package', code: 'package.invalidBody' }, { path: 'html', code: 'body.tooManyChars' }]);
+    expect((await callOk(target, 'courses.list', {})).total).toBe(0);
+    expect((await callOk(target, 'media.list', {})).total).toBe(0);
+    expect(listFiles(path.join(dir, 'media'))).toEqual([]);
+  });
+
   it('refuses to export a course whose media exceed what a package may hold, naming the problem', async () => {
     const host = openHost(tempDir(), { now: steppingClock() });
     // A 128 kbps MP3 frame at 44.1 kHz is 417 bytes: enough frames to pass the package cap.
