@@ -63,6 +63,7 @@ export const libraryEnUS: Shape<typeof libraryZhCN> = {
     importing: 'Importing course package…',
     imported: 'Imported course “{{title}}”',
     failed: 'The course package cannot be imported: {{reason}}. Nothing was written.',
+    exportFailed: 'The course package cannot be exported: {{reason}}.',
     error: {
       notZip: 'the file is not a zip',
       unsafePath: 'it contains an unsafe file path (such as ../ or an absolute path)',
@@ -78,6 +79,8 @@ export const libraryEnUS: Shape<typeof libraryZhCN> = {
       missingMedia: 'an image the course uses is missing',
       badMedia: 'an image in the package is not what it claims to be',
       unexpectedEntry: 'it contains files that do not belong to a course package',
+      invalidBody: 'a lesson body is not valid (perhaps over WeChat’s length or size limits)',
+      mediaTooLarge: 'the course’s audio or video is too large for a course package (12 MB at most; large videos cannot be packaged yet)',
       invalidCourse: 'the course does not pass the course checks',
     },
   },

@@ -39,7 +39,14 @@ export function ExportPackageButton() {
               saveBytesFile(pkg.fileName, pkg.dataBase64, 'application/zip');
               showToast({ message: t('library.packages.exported', { file: pkg.fileName }) });
             },
-            (e: unknown) => showToast({ message: t(`error.${e instanceof StudioError ? e.code : 'INTERNAL'}`) }),
+            (e: unknown) => {
+              const problem = e instanceof StudioError ? e.fields?.find((f) => f.code.startsWith('package.')) : undefined;
+              showToast({
+                message: problem
+                  ? t('library.packages.exportFailed', { reason: t(`library.packages.error.${problem.code.slice('package.'.length)}`) })
+                  : t(`error.${e instanceof StudioError ? e.code : 'INTERNAL'}`),
+              });
+            },
           )
           .finally(() => setBusy(false));
       }}
