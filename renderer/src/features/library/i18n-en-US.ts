@@ -81,6 +81,7 @@ export const libraryEnUS: Shape<typeof libraryZhCN> = {
       unexpectedEntry: 'it contains files that do not belong to a course package',
       invalidBody: 'a lesson body is not valid (perhaps over WeChat’s length or size limits)',
       mediaTooLarge: 'the course’s audio or video is too large for a course package (12 MB at most; large videos cannot be packaged yet)',
+      mediaUnsupported: 'a file the course uses is of a kind a package cannot hold',
       invalidCourse: 'the course does not pass the course checks',
     },
   },

@@ -76,6 +76,7 @@ export const libraryZhCN = {
       badMedia: '包内的图片或音视频格式不正确',
       invalidBody: '课时正文不符合要求（可能超过微信的字数或大小限制）',
       mediaTooLarge: '课程引用的音视频太大，超过课程包的 12 MB 上限（课程包暂不能携带大视频）',
+      mediaUnsupported: '课程引用的文件类型不能放进课程包',
       unexpectedEntry: '包内有不属于课程包的文件',
       invalidCourse: '课程内容不符合要求',
     },
