@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './support/fixtures';
+import { lexiconsDir } from '../helpers/lexicons';
 
 // Issue 5: "scanning never blocks the UI thread for more than a frame". The scanner runs in a Web Worker; this test
 // loads the whole houbb dictionary (64 k terms, read from the shared data folder) as a team list, types into the
 // editor, and watches the page's main thread while it does: frame gaps are printed, and no long task may come near the
 // cost of building or running that scanner on the main thread (building it takes about a second; on a quiet machine
 // no long task appears at all, on a loaded one the browser reports a few of 50–80 ms with or without the list).
-const HOUBB = path.resolve(import.meta.dirname, '../../../shared/data/lexicons/houbb-sensitive-word-v0.26.1/sensitive_word_dict.txt');
+const HOUBB = path.join(lexiconsDir(), 'houbb-sensitive-word-v0.26.1/sensitive_word_dict.txt');
 
 test('typing stays responsive while a 64 k-term team list is scanned as you type', async ({ page, studio, list, editor }) => {
   test.setTimeout(120_000);

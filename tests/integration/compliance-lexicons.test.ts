@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { categoryFromFileName } from '../../shared/domain/compliance-labels';
 import { callOk, openHost, steppingClock } from '../helpers/host';
 import { tempDir } from '../helpers/temp-dir';
+import { lexiconsDir } from '../helpers/lexicons';
 
-const LEXICONS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'lexicons');
+const LEXICONS = lexiconsDir();
 const FOLDERS = ['fwwdn-sensitive-stop-words', 'houbb-sensitive-word-v0.26.1'];
 
 /** Every word list in a lexicon folder (licence and notice files are not lists). */

@@ -7,8 +7,9 @@ import { SCAN_MAX_BYTES } from '../../electron/studio/cli/scan';
 import { ROOT } from '../helpers/fixtures';
 import { captureIo } from '../helpers/cli-io';
 import { tempDir } from '../helpers/temp-dir';
+import { lexiconsDir } from '../helpers/lexicons';
 
-const LEXICONS = path.resolve(ROOT, '../shared/data/lexicons');
+const LEXICONS = lexiconsDir();
 
 const capture = captureIo;
 

@@ -20,8 +20,9 @@ import path from 'node:path';
 import type { Category } from '../../../shared/compliance/types';
 import { ROOT } from './child-processes';
 import { prng } from '../../helpers/prng';
+import { lexiconsDir } from '../../helpers/lexicons';
 
-export const LEXICON_DIR = path.resolve(ROOT, '../shared/data/lexicons/houbb-sensitive-word-v0.26.1');
+export const LEXICON_DIR = path.join(lexiconsDir(), 'houbb-sensitive-word-v0.26.1');
 export const CACHE_DIR = path.join(ROOT, '.cache/bench/compliance-corpus');
 
 /** houbb's tag ids (sensitive_word_tags.txt, NOTICE) → our category ids; 违法 (illegal) is closest to fraud. */

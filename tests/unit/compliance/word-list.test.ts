@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDefaultScanner } from '../../../shared/compliance/default-scanner';
 import { parseWordList } from '../../../shared/compliance/word-list';
-import { ROOT } from '../../helpers/fixtures';
+import { lexiconsDir } from '../../helpers/lexicons';
 
-const LEXICONS = path.resolve(ROOT, '../shared/data/lexicons');
+const LEXICONS = lexiconsDir();
 const read = (rel: string) => fs.readFileSync(path.join(LEXICONS, rel), 'utf8');
 
 describe('word lists', () => {
