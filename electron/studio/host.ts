@@ -27,6 +27,7 @@ import { mediaHandlers } from './services/media-handlers';
 import { PreviewService } from './services/preview';
 import { ComplianceService } from './services/compliance';
 import { LessonBodyService } from './services/lesson-bodies';
+import { LessonBodyVersionService } from './services/lesson-body-versions';
 import { complianceHandlers } from './services/compliance-handlers';
 import { libraryHandlers } from './services/library-handlers';
 import { PackageService } from './services/packages';
@@ -119,6 +120,7 @@ interface Workspace {
   compliance: ComplianceService;
   preview: PreviewService;
   lessonBodies: LessonBodyService;
+  lessonVersions: LessonBodyVersionService;
   search: SearchIndex;
   versions: VersionService;
   packages: PackageService;
@@ -154,12 +156,18 @@ export function createStudioHost(options: HostOptions): StudioHost {
         versions.afterWrite(course, change);
       });
       versions.connect({ getCourse: (id) => courses.get(id), saveCourse: (input) => courses.save(input) });
-      const lessonBodies = new LessonBodyService(result.db, now, (courseId, lessonId, html) => search.updateBody(courseId, lessonId, html));
+      const lessonVersions = new LessonBodyVersionService(result.db, now);
+      const lessonBodies = new LessonBodyService(result.db, now, (courseId, lessonId, html, version) => {
+        search.updateBody(courseId, lessonId, html);
+        lessonVersions.afterWrite({ courseId, lessonId, html, version });
+      });
+      lessonVersions.connect({ getBody: (c, l) => lessonBodies.get(c, l), saveBody: (input) => lessonBodies.save(input) });
       const media = new MediaService(result.db, options.dataDir, now);
       workspace = {
         db: result.db,
         courses,
         lessonBodies,
+        lessonVersions,
         media,
         library: new MediaLibrary(result.db, media, { now, log, changed: (hash, deleted) => emit('media.changed', { hash, deleted }) }),
         compliance: new ComplianceService(result.db, courses, { now, lessonBodies: (id) => lessonBodies.htmlOfCourse(id) }),
@@ -225,6 +233,15 @@ export function createStudioHost(options: HostOptions): StudioHost {
     return link;
   };
 
+  /** A body is published text: a course marked ready is re-checked on it at once, as after a course save. */
+  const recheckBody = (courseId: string): void => {
+    try {
+      requireWorkspace().compliance.afterCourseSaved(courseId);
+    } catch (error) {
+      log(`compliance re-check after saving a body of ${courseId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: APP_NAME,
@@ -286,13 +303,16 @@ export function createStudioHost(options: HostOptions): StudioHost {
     'lessons.getBody': ({ courseId, lessonId }) => requireWorkspace().lessonBodies.get(courseId, lessonId),
     'lessons.saveBody': (input) => {
       const body = requireWorkspace().lessonBodies.save(input);
-      try {
-        // A body is published text: a course marked ready is re-checked on it at once, as after a course save.
-        requireWorkspace().compliance.afterCourseSaved(input.courseId);
-      } catch (error) {
-        log(`compliance re-check after saving a body of ${input.courseId} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      recheckBody(input.courseId);
       return body;
+    },
+    'lessonVersions.list': ({ courseId, lessonId }) => ({ items: requireWorkspace().lessonVersions.list(courseId, lessonId) }),
+    'lessonVersions.snapshot': ({ courseId, lessonId, label }) => requireWorkspace().lessonVersions.snapshotBody(courseId, lessonId, 'manual', label),
+    'lessonVersions.compare': ({ courseId, lessonId, from, to }) => requireWorkspace().lessonVersions.compare(courseId, lessonId, from, to),
+    'lessonVersions.restore': ({ courseId, lessonId, seq, baseVersion }) => {
+      const result = requireWorkspace().lessonVersions.restore(courseId, lessonId, seq, baseVersion);
+      recheckBody(courseId);
+      return result;
     },
     ...mediaHandlers(requireWorkspace),
     'preview.settings': () => requireWorkspace().preview.settings(),

@@ -44,6 +44,45 @@ export const lessonBodySchema = z.object({
 });
 export type LessonBody = z.infer<typeof lessonBodySchema>;
 
+/** Why a lesson body version was stored (the course versions' rules, for one body). */
+export const LESSON_VERSION_REASONS = [
+  /** The first save of a body since versions of bodies exist. */
+  'created',
+  /** The first save at least LESSON_VERSION_POLICY.intervalMs after the previous version. */
+  'interval',
+  /** A save that changed at least LESSON_VERSION_POLICY.largeEditChars characters of text since the previous version. */
+  'largeEdit',
+  /** The creator asked for one. */
+  'manual',
+  /** The body just before a restore replaced it: restoring this one undoes the restore. */
+  'beforeRestore',
+  /** The body as a restore left it. */
+  'restored',
+  /** Taken by sync before it changes anything. */
+  'beforeSync',
+] as const;
+export type LessonVersionReason = (typeof LESSON_VERSION_REASONS)[number];
+
+export const lessonVersionSummarySchema = z.object({
+  /** Per lesson, 1, 2, 3… in the order versions were taken. */
+  seq: z.number().int(),
+  reason: z.enum(LESSON_VERSION_REASONS),
+  label: z.string(),
+  /** The body's `version` (save counter) when the snapshot was taken. */
+  bodyVersion: z.number().int(),
+  /** Text characters of the body, as WeChat counts them. */
+  chars: z.number().int(),
+  /** Compressed size in bytes. */
+  size: z.number().int(),
+  createdAt: z.string(),
+  /** For `restored`: the version restored; for `beforeRestore`: the version whose restore followed. */
+  restoredSeq: z.number().int().nullable(),
+});
+export type LessonVersionSummary = z.infer<typeof lessonVersionSummarySchema>;
+
+const textOpSchema = z.object({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() });
+const lessonRef = { courseId: id, lessonId: id };
+
 export const lessonBodyMethods = {
   /** A lesson's body (empty for a lesson never written). NOT_FOUND when the lesson is not in the saved course. */
   'lessons.getBody': { input: z.object({ courseId: id, lessonId: id }), output: lessonBodySchema },
@@ -60,5 +99,25 @@ export const lessonBodyMethods = {
       html: z.string().max(BODY_INPUT_MAX_CHARS, 'body.tooLarge'),
     }),
     output: lessonBodySchema,
+  },
+  /** A lesson body's versions, newest first. */
+  'lessonVersions.list': { input: z.object(lessonRef), output: z.object({ items: z.array(lessonVersionSummarySchema) }) },
+  /** Stores the body as it is now, with an optional name. */
+  'lessonVersions.snapshot': {
+    input: z.object({ ...lessonRef, label: z.string().trim().max(60, 'label.tooLong').default('') }),
+    output: lessonVersionSummarySchema,
+  },
+  /** The character diff of the body text from version `from` to version `to` (`to` omitted: the body as it is now). */
+  'lessonVersions.compare': {
+    input: z.object({ ...lessonRef, from: z.number().int().min(1), to: z.number().int().min(1).optional() }),
+    output: z.object({ text: z.array(textOpSchema) }),
+  },
+  /**
+   * Makes version `seq` the lesson's body through the normal body save (sanitizer, limits, images, `baseVersion`
+   * check). The body as it was is stored first (`beforeRestore`), so restoring that version undoes this.
+   */
+  'lessonVersions.restore': {
+    input: z.object({ ...lessonRef, seq: z.number().int().min(1), baseVersion: z.number().int().min(0) }),
+    output: z.object({ body: lessonBodySchema, before: lessonVersionSummarySchema, restored: lessonVersionSummarySchema }),
   },
 } as const;

@@ -167,6 +167,7 @@ describe('a fresh data folder', () => {
         'courses',
         'lesson_bodies',
         'lesson_body_images',
+        'lesson_body_versions',
         'lesson_type_details',
         'lessons',
         'media',

@@ -39,8 +39,11 @@ export class LessonBodyService {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
-    /** Runs inside the transaction of every body save, with the HTML as stored (the search index follows bodies here). */
-    private readonly afterWrite: (courseId: string, lessonId: string, html: string) => void = () => {},
+    /**
+     * Runs inside the transaction of every body save, with the HTML and version as stored (the search index and the
+     * body versions follow bodies here).
+     */
+    private readonly afterWrite: (courseId: string, lessonId: string, html: string, version: number) => void = () => {},
   ) {
     this.stmt = {
       lessonInCourse: db.prepare<[string, string], { id: string }>(
@@ -124,7 +127,7 @@ export class LessonBodyService {
         // New images wait for sync to upload them with media/uploadimg; an uploaded one stays uploaded.
         this.stmt.markPending.run(hash, now);
       });
-      this.afterWrite(input.courseId, input.lessonId, html);
+      this.afterWrite(input.courseId, input.lessonId, html, current + 1);
     });
     tx.immediate();
     return this.read(input.courseId, input.lessonId, { images: report.droppedImages, elements: report.droppedElements });
