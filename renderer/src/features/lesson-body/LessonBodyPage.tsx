@@ -13,6 +13,7 @@ import { figureContent, imageFiles, pasteHandlers } from './paste';
 import { useBodyCompliance } from './use-body-compliance';
 import { takeBodySelection } from './body-jump';
 import { docText, lessonExtensions } from './extensions';
+import { BodyHistoryPanel } from './BodyHistoryPanel';
 import './lesson-body.css';
 
 const BodyContext = createContext<LessonBodyStore | null>(null);
@@ -39,8 +40,11 @@ export function LessonBodyRoute({ courseId, lessonId }: { courseId: string; less
   const { t } = useTranslation();
   const { client } = useStores();
   const navigate = useApp((s) => s.navigate);
-  const [loaded, setLoaded] = useState<{ store: LessonBodyStore; title: string } | null>(null);
+  const [loaded, setLoaded] = useState<{ store: LessonBodyStore; title: string; generation: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Bumped after a version is restored: the body is loaded again into a fresh store and editor. */
+  const [generation, setGeneration] = useState(0);
+  const [historyOpen, setHistoryOpen] = useState(false);
 
   useEffect(() => {
     let created: LessonBodyStore | null = null;
@@ -49,7 +53,7 @@ export function LessonBodyRoute({ courseId, lessonId }: { courseId: string; less
       ([course, body]) => {
         if (cancelled) return;
         created = createLessonBodyStore(client, body);
-        setLoaded({ store: created, title: lessonTitle(course, lessonId) });
+        setLoaded({ store: created, title: lessonTitle(course, lessonId), generation });
       },
       (e: unknown) => !cancelled && setError(e instanceof StudioError ? e.code : 'INTERNAL'),
     );
@@ -60,7 +64,7 @@ export function LessonBodyRoute({ courseId, lessonId }: { courseId: string; less
         void closing.getState().saveNow().finally(() => closing.getState().dispose());
       }
     };
-  }, [client, courseId, lessonId]);
+  }, [client, courseId, lessonId, generation]);
 
   const back = (
     <button type="button" className="link-button" onClick={() => navigate({ name: 'course', id: courseId })}>
@@ -83,8 +87,14 @@ export function LessonBodyRoute({ courseId, lessonId }: { courseId: string; less
           {back}
           <h1 className="lesson-body-title">{loaded.title}</h1>
           <BodySaveStatus />
+          <button type="button" className="secondary" aria-expanded={historyOpen} onClick={() => setHistoryOpen((o) => !o)}>
+            {t('lessonBody.history.button')}
+          </button>
         </header>
-        <BodyEditor />
+        <BodyEditor key={loaded.generation} />
+        {historyOpen && (
+          <BodyHistoryPanel store={loaded.store} onClose={() => setHistoryOpen(false)} onRestored={() => setGeneration((g) => g + 1)} />
+        )}
       </main>
     </BodyContext.Provider>
   );
