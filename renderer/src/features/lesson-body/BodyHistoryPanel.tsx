@@ -8,7 +8,8 @@ import '../library/library.css';
 
 /**
  * The lesson body page's 历史版本 panel: the body's versions with time and reason, the text diff of one against the
- * current body, restore (undoable from the toast) and a manual snapshot. `onRestored` reloads the page's editor.
+ * current body, restore (undoable from the toast) and a manual snapshot. `onRestored` reloads the page's editor
+ * (and closes the panel).
  */
 export function BodyHistoryPanel({ store, onClose, onRestored }: { store: LessonBodyStore; onClose: () => void; onRestored: () => void }) {
   const { t, i18n } = useTranslation();
@@ -81,17 +82,10 @@ export function BodyHistoryPanel({ store, onClose, onRestored }: { store: Lesson
             .getState()
             .saveNow()
             .then(() => client.call('lessonVersions.restore', { courseId, lessonId, seq: result.before.seq, baseVersion: result.body.version }))
-            .then(
-              () => {
-                onRestored();
-                void refresh();
-              },
-              (e: unknown) => showToast({ message: t(`error.${codeOf(e)}`) }),
-            );
+            .then(onRestored, (e: unknown) => showToast({ message: t(`error.${codeOf(e)}`) }));
         },
       });
       onRestored();
-      await refresh();
     });
 
   const unchanged = diff !== null && diff.every((op) => op.op === 'equal');

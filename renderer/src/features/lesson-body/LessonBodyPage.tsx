@@ -93,7 +93,15 @@ export function LessonBodyRoute({ courseId, lessonId }: { courseId: string; less
         </header>
         <BodyEditor key={loaded.generation} />
         {historyOpen && (
-          <BodyHistoryPanel store={loaded.store} onClose={() => setHistoryOpen(false)} onRestored={() => setGeneration((g) => g + 1)} />
+          <BodyHistoryPanel
+            store={loaded.store}
+            onClose={() => setHistoryOpen(false)}
+            onRestored={() => {
+              // The panel closes so the restored body and the toast's 撤销恢复 are in view.
+              setHistoryOpen(false);
+              setGeneration((g) => g + 1);
+            }}
+          />
         )}
       </main>
     </BodyContext.Provider>
