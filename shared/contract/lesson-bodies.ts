@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RICH_TEXT_SCHEMA_VERSION } from '../rich-text/schema';
+import { VERSION_LABEL_MAX_CHARS } from './library';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id.invalid');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'hash.invalid');
@@ -104,7 +105,7 @@ export const lessonBodyMethods = {
   'lessonVersions.list': { input: z.object(lessonRef), output: z.object({ items: z.array(lessonVersionSummarySchema) }) },
   /** Stores the body as it is now, with an optional name. */
   'lessonVersions.snapshot': {
-    input: z.object({ ...lessonRef, label: z.string().trim().max(60, 'label.tooLong').default('') }),
+    input: z.object({ ...lessonRef, label: z.string().trim().max(VERSION_LABEL_MAX_CHARS, 'label.tooLong').default('') }),
     output: lessonVersionSummarySchema,
   },
   /** The character diff of the body text from version `from` to version `to` (`to` omitted: the body as it is now). */

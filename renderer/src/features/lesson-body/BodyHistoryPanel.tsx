@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StudioError, type LessonVersionSummary, type TextOp } from '../../../../shared/contract/index';
 import { useApp, useStores } from '../../app/stores';
 import { TextDiff } from '../versions/DiffView';
+import { VersionHistory, type VersionHistoryTexts, type VersionRow } from '../versions/VersionHistory';
+import { VERSION_LABEL_MAX_CHARS } from '../../../../shared/contract/library';
 import type { LessonBodyStore } from './lesson-body-store';
 import '../library/library.css';
 
@@ -12,7 +14,7 @@ import '../library/library.css';
  * (and closes the panel).
  */
 export function BodyHistoryPanel({ store, onClose, onRestored }: { store: LessonBodyStore; onClose: () => void; onRestored: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { client } = useStores();
   const showToast = useApp((s) => s.showToast);
   const { courseId, lessonId } = store.getState();
@@ -22,7 +24,6 @@ export function BodyHistoryPanel({ store, onClose, onRestored }: { store: Lesson
   const [diff, setDiff] = useState<TextOp[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const id = useId();
   // The page's store is replaced after each restore; the toast's undo saves through the one showing then.
   const latestStore = useRef(store);
   useEffect(() => {
@@ -89,71 +90,45 @@ export function BodyHistoryPanel({ store, onClose, onRestored }: { store: Lesson
     });
 
   const unchanged = diff !== null && diff.every((op) => op.op === 'equal');
+  const texts: VersionHistoryTexts = {
+    title: t('lessonBody.history.title'),
+    close: t('lessonBody.history.close'),
+    labelLabel: t('lessonBody.history.labelLabel'),
+    labelPlaceholder: t('lessonBody.history.labelPlaceholder'),
+    snapshot: t('lessonBody.history.snapshot'),
+    loading: t('lessonBody.history.loading'),
+    empty: t('lessonBody.history.empty'),
+    compare: t('lessonBody.history.compare'),
+    restore: t('lessonBody.history.restore'),
+    seq: (seq) => t('lessonBody.history.seq', { seq }),
+    comparing: (seq) => t('lessonBody.history.comparing', { seq }),
+  };
+  const rows: VersionRow[] | null =
+    items?.map((v) => ({
+      seq: v.seq,
+      label: v.label,
+      reason: t(`lessonBody.history.reason.${v.reason}`, { seq: v.restoredSeq ?? '' }),
+      createdAt: v.createdAt,
+      detail: t('lessonBody.history.chars', { count: v.chars }),
+    })) ?? null;
 
   return (
-    <aside className="history-panel" role="dialog" aria-labelledby={`${id}-title`}>
-      <header>
-        <h2 id={`${id}-title`}>{t('lessonBody.history.title')}</h2>
-        <button type="button" className="icon-button" aria-label={t('lessonBody.history.close')} onClick={onClose}>
-          ×
-        </button>
-      </header>
-      <div className="history-body">
-        <div className="history-snapshot">
-          <label htmlFor={`${id}-label`} className="visually-hidden">
-            {t('lessonBody.history.labelLabel')}
-          </label>
-          <input
-            id={`${id}-label`}
-            value={label}
-            maxLength={60}
-            placeholder={t('lessonBody.history.labelPlaceholder')}
-            onChange={(e) => setLabel(e.target.value)}
-          />
-          <button type="button" className="primary" disabled={busy} onClick={() => void snapshot()}>
-            {t('lessonBody.history.snapshot')}
-          </button>
-        </div>
-        {error && (
-          <p className="field-error" role="alert">
-            {t(`error.${error}`)}
-          </p>
-        )}
-        {items === null ? (
-          <p className="muted">{t('lessonBody.history.loading')}</p>
-        ) : items.length === 0 ? (
-          <p className="muted">{t('lessonBody.history.empty')}</p>
-        ) : (
-          <ol className="history-list" aria-label={t('lessonBody.history.title')}>
-            {items.map((v) => (
-              <li key={v.seq} className="history-item" aria-current={selected === v.seq ? 'true' : undefined} data-body-version-seq={v.seq}>
-                <div>
-                  <strong>{t('lessonBody.history.seq', { seq: v.seq })}</strong>
-                  {v.label && <span> · {v.label}</span>}
-                  <span className="muted"> · {t(`lessonBody.history.reason.${v.reason}`, { seq: v.restoredSeq ?? '' })}</span>
-                </div>
-                <div className="muted">
-                  {new Date(v.createdAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })} ·{' '}
-                  {t('lessonBody.history.chars', { count: v.chars })}
-                </div>
-                <div className="history-actions">
-                  <button type="button" className="link-button" disabled={busy} onClick={() => void compare(v.seq)}>
-                    {t('lessonBody.history.compare')}
-                  </button>
-                  <button type="button" className="link-button" disabled={busy} onClick={() => void restore(v.seq)}>
-                    {t('lessonBody.history.restore')}
-                  </button>
-                </div>
-                {selected === v.seq && diff && (
-                  <div className="history-diff" aria-label={t('lessonBody.history.comparing', { seq: v.seq })} data-testid="body-version-diff">
-                    {unchanged ? <p className="muted">{t('lessonBody.history.noChanges')}</p> : <TextDiff ops={diff} />}
-                  </div>
-                )}
-              </li>
-            ))}
-          </ol>
-        )}
-      </div>
-    </aside>
+    <VersionHistory
+      texts={texts}
+      items={rows}
+      label={label}
+      labelMax={VERSION_LABEL_MAX_CHARS}
+      onLabel={setLabel}
+      onSnapshot={() => void snapshot()}
+      onCompare={(seq) => void compare(seq)}
+      onRestore={(seq) => void restore(seq)}
+      onClose={onClose}
+      busy={busy}
+      error={error}
+      selected={selected}
+      diff={diff ? unchanged ? <p className="muted">{t('lessonBody.history.noChanges')}</p> : <TextDiff ops={diff} /> : null}
+      rowAttribute="data-body-version-seq"
+      diffTestId="body-version-diff"
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StudioError, type CourseDiff, type VersionSummary } from '../../../../shared/contract/index';
 import { VERSION_LABEL_MAX_CHARS } from '../../../../shared/contract/library';
@@ -6,6 +6,7 @@ import { useApp, useStores } from '../../app/stores';
 import { useEditor, useEditorStore } from '../courses/CourseEditor';
 import { DiffView } from './DiffView';
 import { useEditorReload } from './reload';
+import { VersionHistory, type VersionHistoryTexts, type VersionRow } from './VersionHistory';
 import '../library/library.css';
 
 /** The editor header's 历史版本 button and the panel it opens. */
@@ -23,7 +24,7 @@ export function HistoryButton() {
 }
 
 function HistoryPanel({ onClose }: { onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { client } = useStores();
   const showToast = useApp((s) => s.showToast);
   const editor = useEditorStore();
@@ -35,7 +36,6 @@ function HistoryPanel({ onClose }: { onClose: () => void }) {
   const [diff, setDiff] = useState<CourseDiff | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const id = useId();
 
   const fail = (e: unknown) => setError(e instanceof StudioError ? e.code : 'INTERNAL');
   const refresh = useCallback(
@@ -95,71 +95,44 @@ function HistoryPanel({ onClose }: { onClose: () => void }) {
       reload();
     });
 
-  const reasonText = (v: VersionSummary) => t(`library.versions.reason.${v.reason}`, { seq: v.restoredSeq ?? '' });
+  const texts: VersionHistoryTexts = {
+    title: t('library.versions.title'),
+    close: t('library.versions.close'),
+    labelLabel: t('library.versions.labelLabel'),
+    labelPlaceholder: t('library.versions.labelPlaceholder'),
+    snapshot: t('library.versions.snapshot'),
+    loading: t('library.versions.loading'),
+    empty: t('library.versions.empty'),
+    compare: t('library.versions.compare'),
+    restore: t('library.versions.restore'),
+    seq: (seq) => t('library.versions.seq', { seq }),
+    comparing: (seq) => t('library.versions.comparing', { seq }),
+  };
+  const rows: VersionRow[] | null =
+    items?.map((v: VersionSummary) => ({
+      seq: v.seq,
+      label: v.label,
+      reason: t(`library.versions.reason.${v.reason}`, { seq: v.restoredSeq ?? '' }),
+      createdAt: v.createdAt,
+      detail: v.title,
+    })) ?? null;
 
   return (
-    <aside className="history-panel" role="dialog" aria-labelledby={`${id}-title`}>
-      <header>
-        <h2 id={`${id}-title`}>{t('library.versions.title')}</h2>
-        <button type="button" className="icon-button" aria-label={t('library.versions.close')} onClick={onClose}>
-          ×
-        </button>
-      </header>
-      <div className="history-body">
-        <div className="history-snapshot">
-          <label htmlFor={`${id}-label`} className="visually-hidden">
-            {t('library.versions.labelLabel')}
-          </label>
-          <input
-            id={`${id}-label`}
-            value={label}
-            maxLength={VERSION_LABEL_MAX_CHARS}
-            placeholder={t('library.versions.labelPlaceholder')}
-            onChange={(e) => setLabel(e.target.value)}
-          />
-          <button type="button" className="primary" disabled={busy} onClick={() => void snapshot()}>
-            {t('library.versions.snapshot')}
-          </button>
-        </div>
-        {error && (
-          <p className="field-error" role="alert">
-            {t(`error.${error}`)}
-          </p>
-        )}
-        {items === null ? (
-          <p className="muted">{t('library.versions.loading')}</p>
-        ) : items.length === 0 ? (
-          <p className="muted">{t('library.versions.empty')}</p>
-        ) : (
-          <ol className="history-list" aria-label={t('library.versions.title')}>
-            {items.map((v) => (
-              <li key={v.seq} className="history-item" aria-current={selected === v.seq ? 'true' : undefined} data-version-seq={v.seq}>
-                <div>
-                  <strong>{t('library.versions.seq', { seq: v.seq })}</strong>
-                  {v.label && <span> · {v.label}</span>}
-                  <span className="muted"> · {reasonText(v)}</span>
-                </div>
-                <div className="muted">
-                  {new Date(v.createdAt).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })} · {v.title}
-                </div>
-                <div className="history-actions">
-                  <button type="button" className="link-button" disabled={busy} onClick={() => void compare(v.seq)}>
-                    {t('library.versions.compare')}
-                  </button>
-                  <button type="button" className="link-button" disabled={busy} onClick={() => void restore(v.seq)}>
-                    {t('library.versions.restore')}
-                  </button>
-                </div>
-                {selected === v.seq && diff && (
-                  <div className="history-diff" aria-label={t('library.versions.comparing', { seq: v.seq })}>
-                    <DiffView diff={diff} />
-                  </div>
-                )}
-              </li>
-            ))}
-          </ol>
-        )}
-      </div>
-    </aside>
+    <VersionHistory
+      texts={texts}
+      items={rows}
+      label={label}
+      labelMax={VERSION_LABEL_MAX_CHARS}
+      onLabel={setLabel}
+      onSnapshot={() => void snapshot()}
+      onCompare={(seq) => void compare(seq)}
+      onRestore={(seq) => void restore(seq)}
+      onClose={onClose}
+      busy={busy}
+      error={error}
+      selected={selected}
+      diff={diff ? <DiffView diff={diff} /> : null}
+      rowAttribute="data-version-seq"
+    />
   );
 }
