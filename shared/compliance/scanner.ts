@@ -10,7 +10,6 @@ import { makeLinkReader } from './links';
 import { compileMatcher, MAX_KEY_LENGTH, newHitBuffer } from './matcher';
 import type { Rule, RuleContext, RuleSet } from './rule-data';
 import type { Category, Evasion, Finding, Scanner, ScannerOptions, Severity } from './types';
-import { CATEGORIES } from './types';
 import { isWhitelisted } from './validators';
 import { generateVariants, type Variant } from './variants';
 
@@ -42,7 +41,6 @@ interface Candidate {
   /** Spans of the parts that allow words are checked against. */
   parts: [number, number][];
   evasion: Evasion | null;
-  severity?: Severity;
 }
 
 interface CompiledContext {
@@ -500,4 +498,3 @@ function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-export { CATEGORIES };

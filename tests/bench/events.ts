@@ -24,7 +24,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { maskOpenid } from '../../shared/companion/api';
-import { CLK_TCK, children, option, peakRssMiB, readProc, startChild, stopChild, tail, type Child } from './support/child-processes';
+import { CLK_TCK, benchTempRoot, children, option, peakRssMiB, readProc, startChild, stopChild, tail, type Child } from './support/child-processes';
 
 
 const DURATION_S = Number(option('duration', '5'));
@@ -612,19 +612,7 @@ async function main(tempRoot: string): Promise<void> {
   if (CPU_PROF_DIR) console.log(`  CPU profile of the companion: ${fs.readdirSync(CPU_PROF_DIR).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(CPU_PROF_DIR, f)).join(', ')}`);
 }
 
-const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'creator-studio-bench-events-'));
-// Ctrl+C or a crash: no child outlives the benchmark, and the temp folder goes with it.
-const killAll = () => {
-  for (const child of children) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
-};
-process.once('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAll();
-    fs.rmSync(tempRoot, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
+const tempRoot = benchTempRoot('creator-studio-bench-events-');
 try {
   await main(tempRoot);
 } catch (error) {

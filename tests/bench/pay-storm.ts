@@ -51,7 +51,7 @@ import Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { SANDBOX_CONTROL_HEADER } from '../../shared/wechat-sandbox/control';
 import { payControl } from '../../shared/wechat-sandbox/pay-control';
-import { CLK_TCK, children, option, peakRssMiB, readProc, startChild, stopChild, tail, type Child } from './support/child-processes';
+import { CLK_TCK, benchTempRoot, children, option, peakRssMiB, readProc, startChild, stopChild, tail, type Child } from './support/child-processes';
 
 
 function intOption(name: string, fallback: number, min: number, max: number): number {
@@ -1347,19 +1347,7 @@ function refusalReasons(logFile: string): Map<string, number> {
   return counts;
 }
 
-const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'creator-studio-bench-pay-'));
-// Ctrl+C or a crash: no child outlives the run, and the temp folder goes with it.
-const killAll = () => {
-  for (const child of children) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
-};
-process.once('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAll();
-    fs.rmSync(tempRoot, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
+const tempRoot = benchTempRoot('creator-studio-bench-pay-');
 let failed: boolean;
 try {
   await main(tempRoot);

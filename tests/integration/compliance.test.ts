@@ -546,9 +546,8 @@ describe('importing a word list', () => {
     // ".*" has no letter to match and is skipped; the others are terms like any other.
     expect(out).toMatchObject({ added: 2, skipped: 1 });
     const course = await callOk(host, 'courses.create', { title: 'a'.repeat(60) + '!' });
-    const started = performance.now();
+    // Matched literally, the backtracking input is one linear pass; were it a regular expression, the test would hang.
     const scan = await callOk(host, 'compliance.scanCourse', { courseId: course.id });
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(scan.findings).toEqual([]);
     const literal = await callOk(host, 'courses.create', { title: '正则 (a+)+$ 写法' });
     expect((await callOk(host, 'compliance.scanCourse', { courseId: literal.id })).findings.map((f) => f.rule)).toContain('custom.fraud');

@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -111,4 +112,24 @@ export function readProc(file: string): string | null {
 export function peakRssMiB(pid: number | undefined): number | null {
   const match = /VmHWM:\s+(\d+) kB/.exec(readProc(`/proc/${pid}/status`) ?? '');
   return match ? Number(match[1]) / 1024 : null;
+}
+
+/**
+ * A temp folder for one benchmark run; on Ctrl+C, SIGTERM or exit no child outlives the run, and on a signal the
+ * folder goes with it.
+ */
+export function benchTempRoot(prefix: string): string {
+  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const killAll = () => {
+    for (const child of children) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      fs.rmSync(tempRoot, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
+  return tempRoot;
 }

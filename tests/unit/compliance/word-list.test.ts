@@ -66,10 +66,10 @@ describe('word lists', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const scanner = createDefaultScanner({ customTerms: r.terms });
+    // The input that makes (a+)+$ backtrack exponentially as a regular expression: matched literally, it is one linear
+    // pass (a hang would show as the test's timeout).
     const evil = `${'a'.repeat(200_000)}!`;
-    const began = performance.now();
     expect(scanner.scan(evil)).toEqual([]);
-    expect(performance.now() - began).toBeLessThan(1000);
     // Punctuation at the edges is not part of the match (only letters are matched; noise between them is skipped).
     expect(scanner.scan('看这里 (a+)+$ 和 .*').map((f) => f.text)).toEqual(['a+)+$']);
   });

