@@ -22,9 +22,11 @@ import {
   refundSchema,
 } from './pay';
 import { DEFAULT_SEC_SCENE, SEC_CHECK_MAX_TEXT, SEC_SCENES, secCheckResultSchema } from './content-check';
+import { SYNC_LIMITS, syncPushItemSchema, syncPushResultSchema, syncRowSchema } from './sync';
 
 export * from './pay';
 export * from './content-check';
+export * from './sync';
 
 export const ROLES = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -169,6 +171,8 @@ interface RouteDef {
   role: Role | null;
   /** A POST only because its input is too large for a query string: it changes no team data (it may call WeChat). */
   readOnly?: true;
+  /** A larger request body than the server's default 1 MB (bytes). */
+  bodyLimit?: number;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -421,6 +425,40 @@ export const companionRoutes = {
     role: 'viewer',
     query: z.object({ courseId: courseIdSchema.optional(), ...page }),
     response: z.object({ items: z.array(enrolmentSchema), total: z.number().int() }),
+  },
+  /**
+   * Team sync: writes a batch of rows, each against the version it was based on. Per row: accepted with its new
+   * version, or a conflict with the companion's current row (nothing written). A viewer may pull but not push.
+   */
+  'sync.push': {
+    method: 'POST',
+    path: '/api/sync/push',
+    role: 'editor',
+    bodyLimit: SYNC_LIMITS.pushBytes + 64 * 1024,
+    body: z.object({ items: z.array(syncPushItemSchema).min(1).max(SYNC_LIMITS.pushItems) }),
+    response: z.object({ results: z.array(syncPushResultSchema) }),
+  },
+  /**
+   * The change feed: rows written after `since` (a cursor from an earlier pull, 0 from the start), oldest first.
+   * With `waitMs` and nothing new, the answer waits up to that long for a write (long poll), so another desktop sees
+   * a saved edit at once.
+   */
+  'sync.pull': {
+    method: 'GET',
+    path: '/api/sync/changes',
+    role: 'viewer',
+    query: z.object({
+      since: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(SYNC_LIMITS.pullItems).default(500),
+      waitMs: z.coerce.number().int().min(0).max(SYNC_LIMITS.maxWaitMs).default(0),
+    }),
+    response: z.object({
+      changes: z.array(syncRowSchema),
+      /** Pass as `since` next time. */
+      cursor: z.number().int().min(0),
+      /** More changes are waiting past this page. */
+      more: z.boolean(),
+    }),
   },
 } as const satisfies Record<string, RouteDef>;
 

@@ -10,6 +10,7 @@ import { ContentCheckService } from '../services/content-check';
 import { EventService } from '../services/events';
 import { SceneService } from '../services/scenes';
 import { SettingsService } from '../services/settings';
+import { SyncService } from '../services/sync';
 import { TeamService } from '../services/team';
 import { WechatClient } from '../wechat/client';
 import { WXBizMsgCrypt } from '../wechat/msg-crypt';
@@ -50,6 +51,7 @@ export const services = plugin('companion-services', async (app: FastifyInstance
   });
   const contentCheck = new ContentCheckService({ db, client: miniProgramWechat, config, secrets, settings });
   const scenes = new SceneService(db, wechat, now);
+  const sync = new SyncService(db, now);
   const events = new EventService(db, scenes, now, log);
   const bindings = new BindingService({
     db,
@@ -104,10 +106,15 @@ export const services = plugin('companion-services', async (app: FastifyInstance
     bindings,
     contentCheck,
     eventCrypto,
+    sync,
   });
 
   app.addHook('onReady', async () => {
     events.resume();
+  });
+  // Before the server waits for requests in flight: a long-polling pull answers now instead of holding the close.
+  app.addHook('preClose', async () => {
+    sync.stop();
   });
   app.addHook('onClose', async () => {
     await events.stop();

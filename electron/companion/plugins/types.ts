@@ -15,6 +15,7 @@ import type { EventService } from '../services/events';
 import type { SceneService } from '../services/scenes';
 import type { SecretsService } from '../services/secrets';
 import type { SettingsService } from '../services/settings';
+import type { SyncService } from '../services/sync';
 import type { Authenticated, TeamService } from '../services/team';
 import type { WechatClient, WechatClientOptions } from '../wechat/client';
 import type { WXBizMsgCrypt } from '../wechat/msg-crypt';
@@ -80,6 +81,8 @@ export interface CompanionServices {
   /** msg_sec_check through the mini program (the online second opinion). */
   contentCheck: ContentCheckService;
   eventCrypto: () => EventCrypto;
+  /** Team sync: the synced rows and their change feed. */
+  sync: SyncService;
 }
 
 /** WeChat Pay (plugins/pay.ts). */

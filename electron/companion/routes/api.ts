@@ -92,6 +92,8 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
     'refunds.create': (call) => app.pay.refunds.create(call.params.outTradeNo, call.body, who(call).member.id),
     'enrolments.list': ({ query }) => app.pay.queries.enrolments(query.courseId, query.limit, query.offset),
     'content.check': (call) => c.contentCheck.check(call.body, who(call).member.id),
+    'sync.push': (call) => ({ results: c.sync.push(call.body.items, who(call).member) }),
+    'sync.pull': ({ query }) => c.sync.pull(query.since, query.limit, query.waitMs),
   };
 
   for (const name of Object.keys(companionRoutes) as CompanionRouteName[]) {
@@ -106,6 +108,7 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
       method: route.method,
       url: route.path,
       config: { role: route.role },
+      ...('bodyLimit' in route ? { bodyLimit: route.bodyLimit } : {}),
       schema: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { querystring: route.query } : {}),
