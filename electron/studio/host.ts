@@ -32,6 +32,7 @@ import { complianceHandlers } from './services/compliance-handlers';
 import { libraryHandlers } from './services/library-handlers';
 import { PackageService } from './services/packages';
 import { SearchIndex } from './services/search';
+import { SyncService, remoteOver, type SyncRemote } from './services/sync';
 import { VersionService } from './services/versions';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
@@ -57,6 +58,11 @@ export interface HostOptions {
   companion?: { launcher: CliLauncher; sealer: Sealer } | null;
   /** Check every answer against the contract's output schema (tests turn this on). */
   checkOutputs?: boolean;
+  /**
+   * Team sync. `remote` replaces the companion link as the companion to sync with (tests: a companion of their own);
+   * `auto: false` leaves syncing to `sync.now` (deterministic tests); the rest tunes backoff and the long poll.
+   */
+  sync?: { remote?: SyncRemote | null; auto?: boolean; random?: () => number; backoff?: { baseMs: number; maxMs: number }; longPollMs?: number };
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -124,6 +130,7 @@ interface Workspace {
   search: SearchIndex;
   versions: VersionService;
   packages: PackageService;
+  sync: SyncService;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -135,6 +142,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
   if (options.nativeBinding) openOptions.nativeBinding = options.nativeBinding;
 
   let link: CompanionLink | null = null;
+  const linkRemote = remoteOver({ call: (name, parts) => requireLink().call(name, parts) });
   const avatars = new AvatarCache();
   let workspace: Workspace | null = null;
   let status: WorkspaceStatus;
@@ -150,17 +158,36 @@ export function createStudioHost(options: HostOptions): StudioHost {
       if (result.upgradedFrom !== null) log(`workspace upgraded from schema ${result.upgradedFrom}; backup at ${result.backup}`);
       const search = new SearchIndex(result.db);
       const versions = new VersionService(result.db, now);
-      // Search and versions follow every course write inside its transaction.
-      const courses = new CourseService(result.db, now, (course, change) => {
-        search.update(course);
-        versions.afterWrite(course, change);
+      const sync = new SyncService(result.db, {
+        remote: syncRemote,
+        now,
+        log,
+        progressed: (s) => emit('sync.progressed', s),
+        // Each course the team changed, up to a bound: a first sync of thousands would otherwise flood every window.
+        applied: (ids) => ids.slice(0, 50).forEach((id) => emit('courses.changed', { id, version: 0, deleted: false })),
+        ...(options.sync?.random ? { random: options.sync.random } : {}),
+        ...(options.sync?.backoff ? { backoff: options.sync.backoff } : {}),
+        ...(options.sync?.longPollMs ? { longPollMs: options.sync.longPollMs } : {}),
       });
+      // Search, versions and sync follow every course write inside its transaction.
+      const courses = new CourseService(
+        result.db,
+        now,
+        (course, change) => {
+          search.update(course);
+          versions.afterWrite(course, change);
+          sync.courseWritten(course.id);
+        },
+        (id, deleted) => sync.courseTrashed(id, deleted),
+      );
       versions.connect({ getCourse: (id) => courses.get(id), saveCourse: (input) => courses.save(input) });
       const lessonVersions = new LessonBodyVersionService(result.db, now);
       const lessonBodies = new LessonBodyService(result.db, now, (courseId, lessonId, html, version) => {
         search.updateBody(courseId, lessonId, html);
         lessonVersions.afterWrite({ courseId, lessonId, html, version });
+        sync.bodyWritten(courseId, lessonId);
       });
+      sync.connect({ courses, lessonBodies, versions, lessonVersions });
       lessonVersions.connect({ getBody: (c, l) => lessonBodies.get(c, l), saveBody: (input) => lessonBodies.save(input) });
       const media = new MediaService(result.db, options.dataDir, now);
       workspace = {
@@ -186,8 +213,10 @@ export function createStudioHost(options: HostOptions): StudioHost {
           saveBody: (input) => lessonBodies.save(input),
           now,
         }),
+        sync,
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
+      if (options.sync?.auto !== false) sync.start();
     } else if (result.state === 'corrupt') {
       log(`workspace database is damaged: ${result.reason}`);
       status = { state: 'corrupt', dataDir: options.dataDir, file: result.file, reason: result.reason };
@@ -195,6 +224,12 @@ export function createStudioHost(options: HostOptions): StudioHost {
       log(`workspace database is from a newer version (${result.fileVersion} > ${result.supportedVersion}); not opened`);
       status = { ...result, dataDir: options.dataDir };
     }
+  }
+
+  /** The companion team sync talks to: the one given for tests, else the companion link (null when there is none). */
+  function syncRemote(): SyncRemote | null {
+    if (options.sync?.remote !== undefined) return options.sync.remote;
+    return link ? linkRemote : null;
   }
 
   function requireWorkspace(): Workspace {
@@ -205,6 +240,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
   /** A damage error met while serving a call: close the database and tell every window, which offers a fresh start. */
   function markDamaged(error: Error & { code: string }): void {
     const file = workspace ? workspace.db.name : '';
+    workspace?.sync.stop();
     void workspace?.library.close();
     try {
       workspace?.db.close();
@@ -379,6 +415,13 @@ export function createStudioHost(options: HostOptions): StudioHost {
       workspace: requireWorkspace,
       changed: (id, version) => emit('courses.changed', { id, version, deleted: false }),
     }),
+    'sync.status': () => requireWorkspace().sync.status(),
+    'sync.now': () => requireWorkspace().sync.syncNow(),
+    'sync.conflicts': () => ({ items: requireWorkspace().sync.conflicts() }),
+    'sync.resolve': ({ id, choice }) => {
+      requireWorkspace().sync.resolve(id, choice);
+      return requireWorkspace().sync.status();
+    },
     'audit.exportCsv': async () => {
       const csv = await requireLink().call('audit.csv');
       // Decoding the HTTP body drops the BOM the companion sends; Excel needs it to read the Chinese right.
@@ -446,6 +489,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
     mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
     async close() {
       listeners.clear();
+      workspace?.sync.stop();
       await workspace?.library.close();
       workspace?.db.close();
       workspace = null;

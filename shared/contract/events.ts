@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { companionStatusSchema, workspaceStatusSchema } from './methods';
 import { settingsSchema } from '../settings';
+import { syncStatusSchema } from './sync';
 
 export const events = {
   /** A course was created, saved, deleted or restored; `version` is its new version (0 when deleted). */
@@ -15,6 +16,8 @@ export const events = {
   'companion.changed': companionStatusSchema,
   /** A file was added to the media library (or its metadata filled in) or removed from it. */
   'media.changed': z.object({ hash: z.string(), deleted: z.boolean() }),
+  /** Team sync moved on: pushed or pulled rows, went offline or online, found or settled a conflict. */
+  'sync.progressed': syncStatusSchema,
 } as const;
 
 export type Events = typeof events;

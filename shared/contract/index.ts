@@ -6,3 +6,4 @@ export * from './media';
 export * from './library';
 export * from './methods';
 export * from './transport';
+export * from './sync';

@@ -59,6 +59,8 @@ export class CourseService {
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
     private readonly afterWrite: (course: Course, change: 'created' | 'saved') => void = () => {},
+    /** Runs inside the transaction of every move to the trash and restore (sync records the tombstone there). */
+    private readonly afterTrash: (id: string, deleted: boolean) => void = () => {},
   ) {
     this.types = new CourseTypeStore(db);
     this.stmt = {
@@ -293,14 +295,24 @@ export class CourseService {
 
   delete(id: string): void {
     const now = this.now().toISOString();
-    const changed = this.stmt.softDelete.run(now, now, id).changes;
-    if (changed === 0) throw new StudioError('NOT_FOUND', `Course ${id} does not exist`);
+    this.db
+      .transaction(() => {
+        const changed = this.stmt.softDelete.run(now, now, id).changes;
+        if (changed === 0) throw new StudioError('NOT_FOUND', `Course ${id} does not exist`);
+        this.afterTrash(id, true);
+      })
+      .immediate();
   }
 
   restore(id: string): Course {
-    const changed = this.stmt.restore.run(this.now().toISOString(), id).changes;
-    if (changed === 0) throw new StudioError('NOT_FOUND', `No deleted course ${id} to restore`);
-    return this.get(id);
+    return this.db
+      .transaction(() => {
+        const changed = this.stmt.restore.run(this.now().toISOString(), id).changes;
+        if (changed === 0) throw new StudioError('NOT_FOUND', `No deleted course ${id} to restore`);
+        this.afterTrash(id, false);
+        return this.get(id);
+      })
+      .immediate();
   }
 }
 

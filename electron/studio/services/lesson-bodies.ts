@@ -133,6 +133,38 @@ export class LessonBodyService {
     return this.read(input.courseId, input.lessonId, { images: report.droppedImages, elements: report.droppedElements });
   }
 
+  /**
+   * Writes a body that came from the team through sync: sanitized like any save, but neither checked against the
+   * local version (sync has decided it wins) nor against the local outline (the lesson may arrive with a later
+   * change of its course, or be in a course whose outline is in conflict here). Images not in this workspace are
+   * kept in the HTML and left out of the image list until the media arrive.
+   */
+  writeSynced(courseId: string, lessonId: string, rawHtml: string): void {
+    const { html } = sanitizeRichText(rawHtml);
+    const stats = bodyStats(html);
+    const hashes = bodyMediaHashes(html);
+    const known = new Set(this.stmt.knownMedia.all(JSON.stringify(hashes)).map((r) => r.hash));
+    this.db
+      .transaction(() => {
+        const current = this.stmt.body.get(lessonId)?.version ?? 0;
+        const now = this.now().toISOString();
+        this.stmt.upsert.run({ lessonId, courseId, schemaVersion: RICH_TEXT_SCHEMA_VERSION, html, chars: stats.chars, bytes: stats.bytes, now });
+        this.stmt.clearImages.run(lessonId);
+        hashes.filter((h) => known.has(h)).forEach((hash, position) => {
+          this.stmt.insertImage.run(lessonId, hash, position);
+          this.stmt.markPending.run(hash, now);
+        });
+        this.afterWrite(courseId, lessonId, html, current + 1);
+      })
+      .immediate();
+  }
+
+  /** The stored HTML of a lesson's body (upgraded to the current schema), or null when it has none. */
+  storedHtml(lessonId: string): { courseId: string; html: string } | null {
+    const row = this.stmt.body.get(lessonId);
+    return row ? { courseId: row.course_id, html: upgradeBody(row.schema_version, row.html) } : null;
+  }
+
   /** The bodies of a course's current lessons (lesson id → HTML), for the compliance scan. */
   htmlOfCourse(courseId: string): Map<string, string> {
     return new Map(this.stmt.bodiesOfCourse.all(courseId).map((r) => [r.lesson_id, upgradeBody(r.schema_version, r.html)]));
