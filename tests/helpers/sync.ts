@@ -65,7 +65,7 @@ export function syncState(host: StudioHost, test: (s: SyncStatus) => boolean): P
 }
 
 /**
- * A TCP relay in front of the companion. `dropNextAnswerTo(prefix)`: the next request starting with `prefix` reaches
+ * A TCP relay in front of the companion. `dropNextAnswerTo(prefix)`: a request starting with `prefix` reaches
  * the companion, but its answer is thrown away and the relay goes dark (every connection refused) — the companion
  * did the work, the desktop never heard. `restore(port)` forwards again, possibly to a restarted companion.
  */
@@ -74,6 +74,7 @@ export class Relay {
   private sockets = new Set<net.Socket>();
   private dark = false;
   private dropPrefix: string | null = null;
+  private dropSkip = 0;
   private dropped: () => void = () => {};
   /** Resolves once an answer was dropped. */
   readonly droppedAnswer: Promise<void>;
@@ -93,8 +94,10 @@ export class Relay {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  dropNextAnswerTo(prefix: string): void {
+  /** Drops the answer to a request starting with `prefix`, after letting `skip` such requests through. */
+  dropNextAnswerTo(prefix: string, skip = 0): void {
     this.dropPrefix = prefix;
+    this.dropSkip = skip;
   }
 
   restore(upstreamPort: number): void {
@@ -112,8 +115,11 @@ export class Relay {
     let dropThis = false;
     client.on('data', (chunk) => {
       if (this.dropPrefix && chunk.toString('latin1').startsWith(this.dropPrefix)) {
-        this.dropPrefix = null;
-        dropThis = true;
+        if (this.dropSkip > 0) this.dropSkip -= 1;
+        else {
+          this.dropPrefix = null;
+          dropThis = true;
+        }
       }
       upstream.write(chunk);
     });
