@@ -12,16 +12,19 @@ import type { StudioHost } from '../../electron/studio/host';
 import { openHost } from './host';
 import { tempDir } from './temp-dir';
 
-/** Whether a desktop can reach the companion right now. */
+/** Whether a desktop can reach the companion right now; `pushRefused`: it can pull but its pushes fail. */
 export interface Reach {
   online: boolean;
+  pushRefused?: boolean;
 }
 
 /** The companion's sync routes for a device token, unless `reach` says this desktop is offline. */
 export function companionRemote(url: () => string, token: string, reach: Reach = { online: true }): SyncRemote {
   return remoteOver({
     call: (name, parts) => {
-      if (!reach.online) return Promise.reject(new StudioError('COMPANION_UNAVAILABLE', 'offline (this desktop is cut off in the test)'));
+      if (!reach.online || (reach.pushRefused && name === 'sync.push')) {
+        return Promise.reject(new StudioError('COMPANION_UNAVAILABLE', 'offline (this desktop is cut off in the test)'));
+      }
       return companionRequest(url(), token, name, parts);
     },
   });
@@ -36,8 +39,9 @@ export interface Desktop {
 /** A studio host that syncs with the companion at `url` as the device `token`. */
 export function openDesktop(url: () => string, token: string, options: { auto?: boolean } = {}): Desktop {
   const dataDir = tempDir('sync-desktop-');
-  const reach = { online: true };
+  const reach: Reach = { online: true };
   const host = openHost(dataDir, {
+    ...(process.env.SYNC_DEBUG ? { log: (line: string) => console.log(line) } : {}),
     sync: { remote: companionRemote(url, token, reach), auto: options.auto ?? false, backoff: { baseMs: 20, maxMs: 200 }, longPollMs: 2000 },
   });
   return { host, reach, dataDir };

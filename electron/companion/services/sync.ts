@@ -58,6 +58,8 @@ export class SyncService {
            updated_at = excluded.updated_at, deleted_at = excluded.deleted_at, updated_by = excluded.updated_by,
            updated_by_name = excluded.updated_by_name, change_id = excluded.change_id`,
       ),
+      applied: db.prepare<[string], { kind: string; id: string; version: number }>('SELECT kind, id, version FROM sync_applied WHERE change_id = ?'),
+      remember: db.prepare('INSERT INTO sync_applied (change_id, kind, id, version) VALUES (?, ?, ?, ?)'),
       since: db.prepare<[number, number], RowRecord>('SELECT * FROM sync_rows WHERE version > ? ORDER BY version LIMIT ?'),
     };
   }
@@ -66,12 +68,14 @@ export class SyncService {
     const results = this.db
       .transaction(() =>
         items.map((item): SyncPushResult => {
-          const current = this.stmt.get.get(item.kind, item.id);
           // The same change again: its answer was lost on the way back (a killed or unreachable companion, a dropped
-          // connection). It was written once; answering "accepted" lets the desktop mark it done without a duplicate.
-          if (current && current.change_id === item.changeId) {
-            return { status: 'accepted', kind: item.kind, id: item.id, changeId: item.changeId, version: current.version };
+          // connection). It was written once; answering "accepted" with the version it got lets the desktop mark it
+          // done without a duplicate — and without a false conflict when a teammate has changed the row since.
+          const replay = this.stmt.applied.get(item.changeId);
+          if (replay && replay.kind === item.kind && replay.id === item.id) {
+            return { status: 'accepted', kind: item.kind, id: item.id, changeId: item.changeId, version: replay.version };
           }
+          const current = this.stmt.get.get(item.kind, item.id);
           const data = item.deleted ? null : JSON.stringify(item.data ?? {});
           const currentVersion = current?.version ?? 0;
           if (currentVersion !== item.baseVersion) {
@@ -94,6 +98,7 @@ export class SyncService {
             updatedByName: member.name,
             changeId: item.changeId,
           });
+          this.stmt.remember.run(item.changeId, item.kind, item.id, version);
           return { status: 'accepted', kind: item.kind, id: item.id, changeId: item.changeId, version };
         }),
       )

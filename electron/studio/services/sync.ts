@@ -269,15 +269,24 @@ export class SyncService {
   async syncNow(): Promise<SyncStatus> {
     const remote = this.options.remote();
     if (!remote) return this.status();
+    let pushError: unknown = null;
     try {
       await this.pushAll(remote);
+    } catch (error) {
+      // Pull anyway: a desktop whose pushes are refused (a viewer's) or fail still learns the team's changes.
+      pushError = error;
+    }
+    try {
       await this.pullAll(remote, 0);
-      this.succeeded();
     } catch (error) {
       this.failed(error);
       return this.status();
     }
-    this.emit();
+    if (pushError) this.failed(pushError);
+    else {
+      this.succeeded();
+      this.emit();
+    }
     return this.status();
   }
 
@@ -638,8 +647,17 @@ export class SyncService {
       }
       return;
     }
-    const course = courses.get(courseId);
     const lessonId = randomUUID();
+    const html = String((data as { html?: unknown }).html ?? '');
+    const live = this.stmt.courseRow.get(courseId);
+    if (!live || live.deleted_at) {
+      // The lesson's course is in the trash here: the copy gets a course of its own rather than a hidden place.
+      const copy = courses.create({ title: COPY_SUFFIX, type: 'article', priceFen: 0, summary: '' });
+      courses.save({ ...copy, baseVersion: copy.version, chapters: [{ id: randomUUID(), title: COPY_SUFFIX, lessons: [{ id: lessonId, title: COPY_SUFFIX }] }] });
+      lessonBodies.writeSynced(copy.id, lessonId, html);
+      return;
+    }
+    const course = courses.get(courseId);
     const chapters = course.chapters.map((ch) => ({ ...ch, lessons: [...ch.lessons] }));
     const home = chapters.find((ch) => ch.lessons.some((l) => l.id === rowId)) ?? chapters[chapters.length - 1];
     const original = home?.lessons.find((l) => l.id === rowId);
@@ -647,7 +665,7 @@ export class SyncService {
     if (home) home.lessons.splice(original ? home.lessons.indexOf(original) + 1 : home.lessons.length, 0, { id: lessonId, title });
     else chapters.push({ id: randomUUID(), title: COPY_SUFFIX, lessons: [{ id: lessonId, title }] });
     courses.save({ id: course.id, baseVersion: course.version, title: course.title, type: course.type, priceFen: course.priceFen, summary: course.summary, coverHash: course.coverHash, chapters });
-    lessonBodies.writeSynced(courseId, lessonId, String((data as { html?: unknown }).html ?? ''));
+    lessonBodies.writeSynced(courseId, lessonId, html);
   }
 
   // ── background lanes ───────────────────────────────────────────────────────────────────────────────────────────

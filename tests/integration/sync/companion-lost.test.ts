@@ -34,25 +34,38 @@ describe('the companion killed in the middle of a sync', () => {
     expect(stillPending).toBe(COURSES * 2 - 200);
     await first.app.close();
 
-    // Restarted on the same data: the desktop's backoff finds it and pushes the rest, repeating the lost batch.
+    // Restarted on the same data. Before the first desktop gets through again, a teammate takes a course from the
+    // batch whose answer was lost and changes it.
     const second = await openCompanion({ listen: true, dataDir: first.dataDir, masterKey: first.masterKey });
+    const b = openDesktop(() => second.url!, token);
+    await callOk(b.host, 'sync.now', {});
+    const fromLostBatch = second.app.db.prepare("SELECT id FROM sync_rows WHERE kind = 'course' AND version > 200 ORDER BY version LIMIT 1").get() as { id: string };
+    const taken = await callOk(b.host, 'courses.get', { id: fromLostBatch.id });
+    await callOk(b.host, 'courses.save', { ...taken, baseVersion: taken.version, title: '队友改过的标题' });
+    expect(await callOk(b.host, 'sync.now', {})).toMatchObject({ state: 'synced', pending: 0 });
+
+    // The desktop's backoff finds the companion and pushes the rest, repeating the lost batch: recognised by its change
+    // ids, so no row is written twice and the teammate's newer change is no conflict.
     relay.restore(Number(new URL(second.url!).port));
     await syncState(a.host, (s) => s.state === 'synced' && s.pending === 0);
+    expect((await callOk(a.host, 'sync.now', {})).conflicts).toBe(0);
+    expect((await callOk(a.host, 'courses.get', { id: fromLostBatch.id })).title).toBe('队友改过的标题');
 
     const db = second.app.db;
     const rows = db.prepare('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM sync_rows').get() as { n: number; ids: number };
     expect(rows).toEqual({ n: COURSES * 2, ids: COURSES * 2 });
     // Every row written exactly once: the replayed batch took no new versions.
-    expect((db.prepare('SELECT last FROM sync_sequence').get() as { last: number }).last).toBe(COURSES * 2);
+    // Every row written exactly once, plus the teammate's one edit: the replayed batch took no new versions.
+    expect((db.prepare('SELECT last FROM sync_sequence').get() as { last: number }).last).toBe(COURSES * 2 + 1);
 
     // A fresh desktop gets every course once.
-    const b = openDesktop(() => second.url!, token);
-    expect(await callOk(b.host, 'sync.now', {})).toMatchObject({ state: 'synced', pending: 0, conflicts: 0 });
-    const list = await callOk(b.host, 'courses.list', { limit: 500 });
+    const c = openDesktop(() => second.url!, token);
+    expect(await callOk(c.host, 'sync.now', {})).toMatchObject({ state: 'synced', pending: 0, conflicts: 0 });
+    const list = await callOk(c.host, 'courses.list', { limit: 500 });
     expect(list.total).toBe(COURSES);
-    expect(new Set(list.items.map((c) => c.title)).size).toBe(COURSES);
-    const one = list.items.find((c) => c.title === '课程 7')!;
-    const course = await callOk(b.host, 'courses.get', { id: one.id });
-    expect((await callOk(b.host, 'lessons.getBody', { courseId: one.id, lessonId: course.chapters[0]!.lessons[0]!.id })).html).toBe('<p>正文 7</p>');
+    expect(new Set(list.items.map((x) => x.title)).size).toBe(COURSES);
+    const one = list.items.find((x) => x.title === '课程 7')!;
+    const course = await callOk(c.host, 'courses.get', { id: one.id });
+    expect((await callOk(c.host, 'lessons.getBody', { courseId: one.id, lessonId: course.chapters[0]!.lessons[0]!.id })).html).toBe('<p>正文 7</p>');
   });
 });

@@ -32,6 +32,15 @@ export const addSync: CompanionMigration = {
         last INTEGER NOT NULL
       ) STRICT;
       INSERT INTO sync_sequence (id, last) VALUES (1, 0);
+
+      -- Every change id ever written and the version it got: a push repeated after its answer was lost is recognised
+      -- even when someone has changed the row again since.
+      CREATE TABLE sync_applied (
+        change_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL
+      ) STRICT;
     `);
   },
 };
