@@ -184,6 +184,10 @@ describe('a fresh data folder', () => {
         'search_grams_data',
         'search_grams_docsize',
         'search_grams_idx',
+        'sync_conflicts',
+        'sync_inbox',
+        'sync_rows',
+        'sync_state',
         'term_list_terms',
         'term_lists',
       ]);

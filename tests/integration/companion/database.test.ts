@@ -39,6 +39,9 @@ describe('companion database', () => {
         'scenes',
         'secrets',
         'settings',
+        'sync_applied',
+        'sync_rows',
+        'sync_sequence',
         'wechat_identities',
       ]);
       for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);

@@ -14,6 +14,15 @@ import type { Migration } from './types';
  * crash): it and the feed cursor in `sync_state` are written in one transaction, so no pulled change is lost.
  * Existing courses and bodies start dirty with base 0: the first sync sends them all.
  */
+/** Marks every live course and body not yet known to sync as a change to send (also used by the sync benchmark). */
+export const SYNC_BACKFILL_SQL = `
+  INSERT OR IGNORE INTO sync_rows (kind, id, course_id, synced_version, dirty, change_id, deleted_at, updated_at)
+    SELECT 'course', id, id, 0, 1, lower(hex(randomblob(16))), NULL, updated_at FROM courses WHERE deleted_at IS NULL;
+  INSERT OR IGNORE INTO sync_rows (kind, id, course_id, synced_version, dirty, change_id, deleted_at, updated_at)
+    SELECT 'lessonBody', b.lesson_id, b.course_id, 0, 1, lower(hex(randomblob(16))), NULL, b.updated_at
+      FROM lesson_bodies b JOIN courses c ON c.id = b.course_id WHERE c.deleted_at IS NULL;
+`;
+
 export const addSync: Migration = {
   // In this branch the tenth step (file 0012 by the plan); renumbered when branches merge.
   version: 10,
@@ -68,12 +77,7 @@ export const addSync: Migration = {
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
       ) STRICT;
-
-      INSERT INTO sync_rows (kind, id, course_id, synced_version, dirty, change_id, deleted_at, updated_at)
-        SELECT 'course', id, id, 0, 1, lower(hex(randomblob(16))), NULL, updated_at FROM courses WHERE deleted_at IS NULL;
-      INSERT INTO sync_rows (kind, id, course_id, synced_version, dirty, change_id, deleted_at, updated_at)
-        SELECT 'lessonBody', b.lesson_id, b.course_id, 0, 1, lower(hex(randomblob(16))), NULL, b.updated_at
-          FROM lesson_bodies b JOIN courses c ON c.id = b.course_id WHERE c.deleted_at IS NULL;
     `);
+    db.exec(SYNC_BACKFILL_SQL);
   },
 };
