@@ -44,13 +44,13 @@ try {
 
   const dirA = path.join(root, 'a');
   const dirB = path.join(root, 'b');
-  const data = generateWorkspace(dirA, { courses: 10_000, chaptersPerCourse: 4, lessonsPerChapter: 5 });
+  const data = generateWorkspace(dirA, { courses: Number(process.env.SYNC_BENCH_COURSES ?? 10_000), chaptersPerCourse: 4, lessonsPerChapter: 5 });
   // The generator writes rows with plain SQL after the schema exists; give every course one body and mark it all
   // for sync, as the sync migration does for a workspace that had content before it.
   const raw = new Database(path.join(dirA, DB_FILE_NAME));
   raw.exec(`INSERT INTO lesson_bodies (lesson_id, course_id, schema_version, html, chars, bytes, version, updated_at)
             SELECT l.id, l.course_id, 1, '<p>' || l.title || '：这一讲的正文，讲清楚一个方法和一个例子。</p>', 40, 120, 1, c.updated_at
-              FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.position = 0 AND l.id IN (SELECT min(id) FROM lessons GROUP BY course_id)`);
+              FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id IN (SELECT min(id) FROM lessons GROUP BY course_id)`);
   raw.exec(SYNC_BACKFILL_SQL);
   const rows = (raw.prepare('SELECT count(*) AS n FROM sync_rows').get() as { n: number }).n;
   raw.close();
@@ -70,7 +70,10 @@ try {
   const received = await call(b, 'sync.now', {});
   const receiveMs = ms(t0);
   const listed = await call(b, 'courses.list', { limit: 1 });
-  if (received.state !== 'synced' || listed.total !== data.courses - data.deletedCourses) throw new Error(`desktop B has ${listed.total} courses: ${JSON.stringify(received)}`);
+  if (received.state !== 'synced' || listed.total !== data.courses - data.deletedCourses) {
+    const reasons = (await call(b, 'sync.conflicts', {})).items.slice(0, 3).map((c) => c.reason);
+    throw new Error(`desktop B has ${listed.total} courses: ${JSON.stringify(received)} ${JSON.stringify(reasons)}`);
+  }
   console.log(reportLine('initial sync, fresh second desktop (pull all)', [receiveMs], 30_000, `${listed.total} courses applied`));
   await a.close();
   await b.close();

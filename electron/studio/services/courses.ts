@@ -201,7 +201,12 @@ export class CourseService {
     return tx.immediate();
   }
 
-  save(input: HandlerInput<'courses.save'>): Course {
+  /**
+   * @param options.fromSync the team's version of the course, written by sync: its type details were checked where
+   *   they were written, and are stored as they are — checked again here, a live session whose start has passed since
+   *   or lesson media that have not arrived yet would keep the desktops apart for good.
+   */
+  save(input: HandlerInput<'courses.save'>, options: { fromSync?: boolean } = {}): Course {
     const chapterIds = input.chapters.map((c) => c.id);
     const lessons = input.chapters.flatMap((c) => c.lessons.map((l, position) => ({ ...l, chapterId: c.id, position })));
     const lessonIds = lessons.map((l) => l.id);
@@ -226,7 +231,7 @@ export class CourseService {
         });
       }
       const crops = this.cropsToStore(input, stored);
-      const typeDetails = this.types.resolveAndCheck(input, stored.type, this.now());
+      const typeDetails = options.fromSync && input.typeDetails ? input.typeDetails : this.types.resolveAndCheck(input, stored.type, this.now());
       const chapterJson = JSON.stringify(chapterIds);
       const lessonJson = JSON.stringify(lessonIds);
       const foreign = [

@@ -523,7 +523,7 @@ export class SyncService {
       ...(coverKnown ? { coverCrops: data.coverCrops } : {}),
       typeDetails: data.typeDetails,
       chapters: data.chapters,
-    });
+    }, { fromSync: true });
   }
 
   private recordConflict(remote: SyncRow, reason: string | null): void {
