@@ -14,6 +14,8 @@ import { EventsPage } from '../features/wechat-events/EventsPage';
 import { SearchBox } from '../features/search/SearchBox';
 import { SearchPage } from '../features/search/SearchPage';
 import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
+import { ConflictsPage } from '../features/sync/ConflictsPage';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
 import type { Route } from './app-store';
 import { useApp } from './stores';
 
@@ -39,6 +41,8 @@ function RouteView({ route }: { route: Route }) {
       return <TermListsPage />;
     case 'media':
       return <MediaLibraryPage />;
+    case 'sync':
+      return <ConflictsPage />;
     default:
       return <CourseList />;
   }
@@ -103,6 +107,7 @@ export function App() {
           </p>
         )}
         <div className="sidebar-footer">
+          <SyncIndicator />
           <label htmlFor="locale-select">{t('app.language')}</label>
           <select
             id="locale-select"

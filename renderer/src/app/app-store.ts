@@ -7,9 +7,9 @@ import type { CompanionStatus, MethodOutput, WorkspaceStatus } from '../../../sh
 import type { Settings } from '../../../shared/settings';
 import type { StudioClient } from '../api/client';
 
-export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' };
+export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' } | { name: 'sync' };
 
-const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media'] as const;
+const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media', 'sync'] as const;
 
 export interface Toast {
   id: number;

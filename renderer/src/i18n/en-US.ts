@@ -5,6 +5,7 @@ import { courseTypesEnUS } from '../features/courses/i18n-types-en-US';
 import { lessonBodyEnUS } from '../features/lesson-body/i18n-en-US';
 import { mediaEnUS } from '../features/media/i18n-en-US';
 import { libraryEnUS } from '../features/library/i18n-en-US';
+import { syncEnUS } from '../features/sync/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -463,6 +464,7 @@ export const enUS: Shape<typeof zhCN> = {
   lessonBody: lessonBodyEnUS,
   media: mediaEnUS,
   library: libraryEnUS,
+  sync: syncEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };

@@ -4,6 +4,7 @@ import { courseTypesZhCN } from '../features/courses/i18n-types-zh-CN';
 import { lessonBodyZhCN } from '../features/lesson-body/i18n-zh-CN';
 import { mediaZhCN } from '../features/media/i18n-zh-CN';
 import { libraryZhCN } from '../features/library/i18n-zh-CN';
+import { syncZhCN } from '../features/sync/i18n-zh-CN';
 
 /** Chinese (Simplified): the default UI language. Keys are shared with en-US.ts; a missing key fails to compile there. */
 export const zhCN = {
@@ -460,6 +461,7 @@ export const zhCN = {
   lessonBody: lessonBodyZhCN,
   media: mediaZhCN,
   library: libraryZhCN,
+  sync: syncZhCN,
   toast: { dismiss: '关闭提示' },
   time: { justNow: '刚刚' },
 };

@@ -1,0 +1,33 @@
+/** Team sync: the shell's indicator and the conflict resolver (the `sync` block of i18n/zh-CN.ts). */
+export const syncZhCN = {
+  state: {
+    off: '未同步（没有团队服务）',
+    offline: '离线 · {{count}} 项待同步',
+    syncing: '同步中 · {{count}} 项',
+    synced: '已同步',
+    conflicts: '{{count}} 处冲突待处理',
+  },
+  progress: { push: '正在上传 {{done}}/{{total}}', pull: '正在接收 {{done}} 项' },
+  indicatorLabel: '团队同步状态',
+  lastSynced: '上次同步：{{time}}',
+  syncNow: '立即同步',
+  conflicts: {
+    title: '同步冲突',
+    intro: '你和队友改了同一处内容。两个版本都保留着，请选择保留哪一个；你的选择会同步到所有设备。',
+    none: '没有待处理的冲突。',
+    kind: { course: '课程', lessonBody: '课时正文' },
+    mine: '本机版本',
+    theirs: '团队版本',
+    by: '{{name}} 于 {{time}}',
+    someone: '队友',
+    deleted: '（已删除）',
+    empty: '（空）',
+    diffTitle: '差异（从团队版本到本机版本）',
+    reason: '团队版本无法直接写入本机：{{reason}}',
+    keepMine: '保留我的',
+    keepTheirs: '采用团队的',
+    keepBoth: '两个都保留（我的另存为副本）',
+    resolved: '已处理冲突',
+    field: { title: '标题', summary: '简介', priceFen: '价格（分）', type: '类型' },
+  },
+};
