@@ -66,6 +66,16 @@ try {
 
   const b = createStudioHost({ dataDir: dirB, shell: 'browser', sync: { remote: remote(editor.deviceToken), auto: false } });
   hosts.push(b);
+  if (process.env.SYNC_BENCH_TRACE) {
+    let last = process.hrtime.bigint();
+    b.on((e) => {
+      const p = e.event === 'sync.progressed' ? (e.payload as SyncStatus).progress : null;
+      if (p && p.done % 2000 < 400) {
+        console.log(`    pulled ${p.done}: ${ms(last).toFixed(0)} ms since the last line`);
+        last = process.hrtime.bigint();
+      }
+    });
+  }
   t0 = process.hrtime.bigint();
   const received = await call(b, 'sync.now', {});
   const receiveMs = ms(t0);
