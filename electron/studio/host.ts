@@ -437,7 +437,10 @@ export function createStudioHost(options: HostOptions): StudioHost {
       launcher: options.companion.launcher,
       sealer: options.companion.sealer,
       log,
-      onChange: () => emit('companion.changed', companionStatus()),
+      onChange: (linkStatus) => {
+        emit('companion.changed', companionStatus());
+        if (linkStatus.state === 'ready') workspace?.sync.wake();
+      },
     });
     link.start().catch((error: unknown) => {
       log(`embedded companion did not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -678,6 +678,17 @@ export class SyncService {
     void this.pullLane();
   }
 
+  /** The companion became reachable (the link says so): retry now instead of at the end of the backoff. */
+  wake(): void {
+    if (!this.running) return;
+    this.pushFailures = 0;
+    this.pullFailures = 0;
+    for (const wake of this.sleepers) wake();
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.pushTimer = null;
+    this.schedulePush(0);
+  }
+
   stop(): void {
     this.running = false;
     if (this.pushTimer) clearTimeout(this.pushTimer);
