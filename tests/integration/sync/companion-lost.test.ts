@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openCompanion, pairOwner } from '../../helpers/companion';
 import { callOk } from '../../helpers/host';
-import { Relay, openDesktop, syncState } from '../../helpers/sync';
+import { openDesktop, openRelay, syncState } from '../../helpers/sync';
 
 const COURSES = 250;
 
@@ -9,8 +9,7 @@ describe('the companion killed in the middle of a sync', () => {
   it('loses no change and writes none twice: the outbox resumes against the restarted companion', async () => {
     const first = await openCompanion({ listen: true });
     const token = await pairOwner(first.app);
-    const relay = new Relay(Number(new URL(first.url!).port));
-    const relayUrl = await relay.listen();
+    const { relay, url: relayUrl } = await openRelay(Number(new URL(first.url!).port));
 
     const a = openDesktop(() => relayUrl, token, { auto: true });
     a.reach.online = false;
