@@ -2,12 +2,31 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCompanion, type RunningCompanion } from '../../electron/companion/app';
-import { parseConfig } from '../../electron/companion/config';
-import { createLogger } from '../../electron/companion/log';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { companionRequest } from '../../electron/studio/companion-link/companion-client';
 import { Relay } from '../helpers/relay';
 import { expect, test } from './support/fixtures';
+
+const cli = path.resolve(import.meta.dirname, '..', '..', 'out', 'node', 'cli.js');
+
+/** A team's standalone companion as its own process (`creator-studio companion`), started the way the studio does. */
+async function startTeamCompanion(dataDir: string, pairingCode: string): Promise<{ url: string; child: ChildProcess }> {
+  const config = path.join(dataDir, 'companion.json');
+  fs.writeFileSync(config, JSON.stringify({ host: '127.0.0.1', port: 0, dataDir, logLevel: 'warn' }));
+  const child = spawn(process.execPath, [cli, 'companion', '--config', config, '--stdin-bootstrap', '--exit-with-parent'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stderr!.resume();
+  child.stdin!.write(`${JSON.stringify({ masterKey: randomBytes(32).toString('base64'), pairingCode })}\n`);
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /\{"ready":true,"service":"companion","url":"([^"]+)"\}/.exec(output);
+      if (ready) resolve(ready[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the companion exited with ${code}`)));
+  });
+  return { url, child };
+}
 
 async function api<T>(origin: string, token: string, method: string, input: unknown): Promise<T> {
   const res = await fetch(`${origin}/api/call`, {
@@ -21,7 +40,7 @@ async function api<T>(origin: string, token: string, method: string, input: unkn
 }
 
 test.describe('team sync in the shell', () => {
-  let companion: RunningCompanion;
+  let companion: { url: string; child: ChildProcess };
   let relay: Relay;
   let companionDir: string;
   const bootstrap = randomBytes(24).toString('base64url');
@@ -29,17 +48,16 @@ test.describe('team sync in the shell', () => {
   test.beforeEach(async ({ studio }) => {
     studio.companion = true;
     companionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-e2e-companion-'));
-    companion = await startCompanion(parseConfig({ host: '127.0.0.1', port: 0, dataDir: companionDir, logLevel: 'warn' }), {
-      masterKey: randomBytes(32),
-      bootstrapPairingCode: bootstrap,
-      logger: createLogger({ level: 'warn' }),
-    });
+    companion = await startTeamCompanion(companionDir, bootstrap);
     relay = new Relay(Number(new URL(companion.url).port));
   });
 
   test.afterEach(async () => {
     await relay.close();
-    await companion.close();
+    // As the studio stops its embedded companion: closing its stdin.
+    const exited = new Promise((resolve) => companion.child.once('exit', resolve));
+    companion.child.stdin!.end();
+    await exited;
     fs.rmSync(companionDir, { recursive: true, force: true });
   });
 
