@@ -66,5 +66,5 @@ describe('the companion killed in the middle of a sync', () => {
     const one = list.items.find((x) => x.title === '课程 7')!;
     const course = await callOk(c.host, 'courses.get', { id: one.id });
     expect((await callOk(c.host, 'lessons.getBody', { courseId: one.id, lessonId: course.chapters[0]!.lessons[0]!.id })).html).toBe('<p>正文 7</p>');
-  });
+  }, 120_000);
 });
