@@ -342,6 +342,7 @@ export class SyncService {
       // nothing would only repeat itself.
       if (settled === 0) break;
     }
+    this.progress = null;
   }
 
   private pushItem(row: LocalRow): SyncPushItem {
@@ -392,6 +393,7 @@ export class SyncService {
       if (!page.more) break;
       waitMs = 0;
     }
+    if (this.progress?.phase === 'pull') this.progress = null;
     return pulled;
   }
 
