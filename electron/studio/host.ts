@@ -31,6 +31,7 @@ import { LessonBodyVersionService } from './services/lesson-body-versions';
 import { complianceHandlers } from './services/compliance-handlers';
 import { libraryHandlers } from './services/library-handlers';
 import { PackageService } from './services/packages';
+import { PackageJobs, type HostFilePicker } from './services/package-jobs';
 import { SearchIndex } from './services/search';
 import { VersionService } from './services/versions';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
@@ -55,6 +56,8 @@ export interface HostOptions {
    * studio's secrets with `sealer`. Omitted or null: no companion (team features answer OFFLINE).
    */
   companion?: { launcher: CliLauncher; sealer: Sealer } | null;
+  /** Native save and open dialogs (the Electron main process); without them packages download and upload (browser mode). */
+  files?: HostFilePicker | null;
   /** Check every answer against the contract's output schema (tests turn this on). */
   checkOutputs?: boolean;
   now?: () => Date;
@@ -108,6 +111,8 @@ export interface StudioHost {
   status(): WorkspaceStatus;
   /** The file behind a media hash, for the adapters' image routes; null when unknown. */
   mediaFile(hash: string): { file: string; mime: string } | null;
+  /** A finished browser-mode package export for the download route; `done` removes it once sent. */
+  packageDownload(id: string): { file: string; fileName: string; done: () => void } | null;
   /** Closes the database and stops the embedded companion and sandbox. */
   close(): Promise<void>;
 }
@@ -124,6 +129,7 @@ interface Workspace {
   search: SearchIndex;
   versions: VersionService;
   packages: PackageService;
+  packageJobs: PackageJobs;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -186,6 +192,11 @@ export function createStudioHost(options: HostOptions): StudioHost {
           saveBody: (input) => lessonBodies.save(input),
           now,
         }),
+        packageJobs: new PackageJobs({
+          dataDir: options.dataDir,
+          files: options.files ?? null,
+          progressed: (jobId, progress) => emit('packages.progressed', { jobId, ...progress }),
+        }),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
     } else if (result.state === 'corrupt') {
@@ -206,6 +217,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
   function markDamaged(error: Error & { code: string }): void {
     const file = workspace ? workspace.db.name : '';
     void workspace?.library.close();
+    void workspace?.packageJobs.close();
     try {
       workspace?.db.close();
     } catch {
@@ -444,9 +456,11 @@ export function createStudioHost(options: HostOptions): StudioHost {
     },
     status: () => status,
     mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
+    packageDownload: (id) => workspace?.packageJobs.download(id) ?? null,
     async close() {
       listeners.clear();
       await workspace?.library.close();
+      await workspace?.packageJobs.close();
       workspace?.db.close();
       workspace = null;
       await link?.stop();

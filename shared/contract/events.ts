@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { companionStatusSchema, workspaceStatusSchema } from './methods';
 import { settingsSchema } from '../settings';
+import { packageProgressSchema } from './library';
 
 export const events = {
   /** A course was created, saved, deleted or restored; `version` is its new version (0 when deleted). */
@@ -15,6 +16,8 @@ export const events = {
   'companion.changed': companionStatusSchema,
   /** A file was added to the media library (or its metadata filled in) or removed from it. */
   'media.changed': z.object({ hash: z.string(), deleted: z.boolean() }),
+  /** A course package export or import moved on (at most once per percent and phase). */
+  'packages.progressed': packageProgressSchema,
 } as const;
 
 export type Events = typeof events;
