@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostOptions, StudioHost } from '../../../electron/studio/host';
 import { ZipFileReader } from '../../../electron/studio/services/zip';
 import { HTTP_PATHS, TOKEN_PARAM, type EventEnvelope, type MediaItem, type MethodInput } from '../../../shared/contract/index';
-import { PACKAGE_MAX_BYTES } from '../../../shared/contract/library';
+import { PACKAGE_MAX_BYTES, type PackageProgress } from '../../../shared/contract/library';
 import type { Course } from '../../../shared/domain/course';
 import { defaultLessonTypeDetails } from '../../../shared/domain/course-types';
 import { callError, callOk, openHost as openBareHost, steppingClock } from '../../helpers/host';
@@ -97,14 +97,25 @@ const withoutIds = (course: Course) => {
   return { ...rest, chapters: chapters.map(({ id: _ch, lessons, ...c }) => ({ ...c, lessons: lessons.map(({ id: _l, ...l }) => l) })) };
 };
 
+/** The host's `packages.progressed` events for `jobId`, as they arrive. */
+function progressOf(host: StudioHost, jobId: string): PackageProgress[] {
+  const seen: PackageProgress[] = [];
+  host.on((event: EventEnvelope) => {
+    if (event.event === 'packages.progressed' && (event.payload as PackageProgress).jobId === jobId) seen.push(event.payload as PackageProgress);
+  });
+  return seen;
+}
+
 /** Calls `act` on the first progress event of `jobId` in `phase` that has moved past zero. */
-function onFirstProgress(host: StudioHost, jobId: string, phase: string, act: () => void): () => EventEnvelope[] {
-  const seen: EventEnvelope[] = [];
+function onFirstProgress(host: StudioHost, jobId: string, phase: string, act: () => void): () => PackageProgress[] {
+  const seen: PackageProgress[] = [];
   let fired = false;
-  host.on((event) => {
-    if (event.event !== 'packages.progressed' || event.payload.jobId !== jobId) return;
-    seen.push(event);
-    if (!fired && event.payload.phase === phase && event.payload.doneBytes > 0) {
+  host.on((event: EventEnvelope) => {
+    if (event.event !== 'packages.progressed') return;
+    const progress = event.payload as PackageProgress;
+    if (progress.jobId !== jobId) return;
+    seen.push(progress);
+    if (!fired && progress.phase === phase && progress.doneBytes > 0) {
       fired = true;
       act();
     }
@@ -116,12 +127,11 @@ describe('course packages with large media', () => {
   it('round-trips a course with a 40 MB video byte for byte, stored (not deflated) in the package', async () => {
     const { host, course, video, item } = await largeCourse();
     const jobId = newJobId();
-    const events: EventEnvelope[] = [];
-    host.on((e) => e.event === 'packages.progressed' && events.push(e));
+    const events = progressOf(host, jobId);
     const exported = await exportPackage(host, course.id, jobId);
     expect(exported.size).toBeGreaterThan(VIDEO_BYTES);
     // Progress went from 0 to every byte of the media, in order, at most about once a percent.
-    const done = events.map((e) => (e.event === 'packages.progressed' ? e.payload.doneBytes : -1));
+    const done = events.map((e) => e.doneBytes);
     expect(done[0]).toBe(0);
     expect(done.at(-1)).toBe(item.size);
     expect([...done].sort((a, b) => a - b)).toEqual(done);
@@ -194,7 +204,7 @@ describe('course packages with large media', () => {
     expect(error.fields).toEqual([{ path: 'package', code: 'package.cancelled' }]);
     // Cancelled part way: some media bytes had been written, not all.
     const last = seen().at(-1)!;
-    expect(last.event === 'packages.progressed' && last.payload.doneBytes).toBeLessThan(VIDEO_BYTES);
+    expect(last.doneBytes).toBeLessThan(VIDEO_BYTES);
     expect(listFiles(host.picker.outDir)).toEqual([]);
     // The job is over: cancelling again finds nothing.
     expect(await callOk(host, 'packages.cancel', { id: jobId })).toEqual({ cancelled: false });
