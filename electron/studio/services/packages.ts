@@ -35,7 +35,7 @@ import { APP_NAME, APP_VERSION } from '../app-meta';
 import { extensionOf, type MediaService } from './media';
 import { ProbeError, fileSource, probeMedia, readWavLayout, wavPeaks, type ProbeResult } from './media-probe/index';
 import { saveInputOf, type VersionService } from './versions';
-import { ZIP_END_BYTES, ZIP_ENTRY_OVERHEAD, ZipError, ZipFileReader, ZipFileWriter, type ZipEntry, type ZipIoStats } from './zip';
+import { ZIP_END_BYTES, ZIP_ENTRY_OVERHEAD, ZipError, ZipFileReader, ZipFileWriter, type ZipEntry } from './zip';
 
 export const PACKAGE_FORMAT = 'creator-studio/course-package';
 /**
@@ -168,8 +168,6 @@ export interface PackageDeps {
   /** LessonBodyService.save: sanitizes, checks limits and images, writes (a savepoint inside the import's transaction). */
   saveBody: (input: { courseId: string; lessonId: string; baseVersion: number; html: string }) => LessonBody;
   now: () => Date;
-  /** The media buffer size (tests make it small to show that media stream through it). */
-  chunkBytes?: number;
 }
 
 /** A manifest media entry matched with its zip entry (step 1 of an import). */
@@ -189,13 +187,9 @@ interface StagedMedia {
 }
 
 export class PackageService {
-  /** The largest media buffer of the last export or import (see ZipIoStats). */
-  lastIo: ZipIoStats = { largestBuffer: 0 };
-  private readonly chunkBytes: number;
+  private readonly chunkBytes = PACKAGE_LIMITS.chunkBytes;
 
-  constructor(private readonly deps: PackageDeps) {
-    this.chunkBytes = deps.chunkBytes ?? PACKAGE_LIMITS.chunkBytes;
-  }
+  constructor(private readonly deps: PackageDeps) {}
 
   /** The file name a course's package is offered under: its title without characters file systems refuse. */
   fileNameOf(courseId: string): string {
@@ -282,8 +276,6 @@ export class PackageService {
       if (isAbort(error)) throw cancelledError();
       if (error instanceof ZipError) throw cannotPackage(error.reason, error.message, {});
       throw error;
-    } finally {
-      this.lastIo = { ...writer.stats };
     }
   }
 
@@ -381,7 +373,6 @@ export class PackageService {
       if (error instanceof ZipError) throw invalid(error.reason, error.message);
       throw error;
     } finally {
-      this.lastIo = { ...reader.stats };
       await reader.close();
       for (const file of placed) fs.rmSync(file, { force: true });
       fs.rmSync(staging, { recursive: true, force: true });

@@ -424,6 +424,7 @@ async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, l
   await readExactly(handle, cd, cdOffset, 'the central directory');
 
   const entries = new Map<string, ZipEntry>();
+  const names = new Set<string>();
   const spans: { start: number; end: number; name: string }[] = [];
   let total = 0;
   let at = 0;
@@ -452,7 +453,8 @@ async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, l
     if ((madeBy === 3 || madeBy === 19) && ((external >>> 16) & 0o170000) === 0o120000) {
       throw new ZipError('symlink', `${name} is a symbolic link`);
     }
-    if (entries.has(name) || spans.some((s) => s.name === name)) throw new ZipError('duplicateEntry', `${name} appears twice`);
+    if (names.has(name)) throw new ZipError('duplicateEntry', `${name} appears twice`);
+    names.add(name);
     const isDirectory = name.endsWith('/');
     if (!isDirectory) {
       const limit = limits.maxEntryBytes(name);
