@@ -139,6 +139,10 @@ export function cancelledError(): StudioError {
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
+/** File-system refusals the creator can act on (another folder, free space, a file that moved), by errno code. */
+const FS_REFUSALS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST']);
+const fsCode = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
+
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -243,9 +247,15 @@ export class PackageService {
     let doneBytes = 0;
     options.onProgress?.({ phase: 'export', doneBytes, totalBytes });
 
-    fs.mkdirSync(path.dirname(target), { recursive: true });
     const part = `${target}.${randomBytes(6).toString('hex')}.part`;
-    const writer = await ZipFileWriter.create(part, this.deps.now(), this.chunkBytes);
+    let writer: ZipFileWriter;
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writer = await ZipFileWriter.create(part, this.deps.now(), this.chunkBytes);
+    } catch (error) {
+      if (FS_REFUSALS.has(fsCode(error) ?? '')) throw cannotPackage('cannotWrite', `Cannot write ${target}: ${fsCode(error)}`, { path: target, reason: fsCode(error)! });
+      throw error;
+    }
     try {
       await writer.addBuffer('manifest.json', manifestJson);
       await writer.addBuffer('course.json', courseJson);
@@ -275,6 +285,7 @@ export class PackageService {
       fs.rmSync(part, { force: true });
       if (isAbort(error)) throw cancelledError();
       if (error instanceof ZipError) throw cannotPackage(error.reason, error.message, {});
+      if (FS_REFUSALS.has(fsCode(error) ?? '')) throw cannotPackage('cannotWrite', `Cannot write ${target}: ${fsCode(error)}`, { path: target, reason: fsCode(error)! });
       throw error;
     }
   }
@@ -299,6 +310,7 @@ export class PackageService {
       });
     } catch (error) {
       if (error instanceof ZipError) throw invalid(error.reason, error.message);
+      if (FS_REFUSALS.has(fsCode(error) ?? '')) throw invalid('cannotRead', `Cannot read ${file}: ${fsCode(error)}`);
       throw error;
     }
     const staging = path.join(this.deps.dataDir, 'tmp', `import-${randomBytes(8).toString('hex')}`);

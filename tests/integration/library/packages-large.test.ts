@@ -160,6 +160,8 @@ describe('course packages with large media', () => {
     const target = openHost(tempDir());
     target.picker.next = null;
     expect(await callOk(target, 'packages.import', { jobId: newJobId(), source: { kind: 'pick' } })).toEqual({ outcome: 'dismissed' });
+    target.picker.next = path.join(target.picker.outDir, 'gone.zip');
+    expect((await callError(target, 'packages.import', { jobId: newJobId(), source: { kind: 'pick' } })).fields).toEqual([{ path: 'package', code: 'package.cannotRead' }]);
     target.picker.next = exported.file;
     const imported = await callOk(target, 'packages.import', { jobId: newJobId(), source: { kind: 'pick' } });
     expect(imported.outcome === 'imported' && withoutIds(imported.course)).toEqual(withoutIds(course));
@@ -208,6 +210,14 @@ describe('course packages with large media', () => {
     expect(listFiles(host.picker.outDir)).toEqual([]);
     // The job is over: cancelling again finds nothing.
     expect(await callOk(host, 'packages.cancel', { id: jobId })).toEqual({ cancelled: false });
+
+    // A place that cannot be written (its "folder" is a file) is named as such, and leaves nothing.
+    fs.writeFileSync(path.join(host.picker.outDir, 'not-a-folder'), 'x');
+    host.picker.outDir = path.join(host.picker.outDir, 'not-a-folder');
+    const refused = await callError(host, 'packages.export', { courseId: course.id, jobId: newJobId() });
+    expect(refused.fields).toEqual([{ path: 'package', code: 'package.cannotWrite' }]);
+    host.picker.outDir = path.dirname(host.picker.outDir);
+    expect(listFiles(host.picker.outDir)).toEqual(['not-a-folder']);
 
     const dismissing = openBareHost(tempDir(), { files: { chooseSavePath: () => Promise.resolve(null), chooseOpenPath: () => Promise.resolve(null) } });
     const other = await callOk(dismissing, 'courses.create', { title: '空课' });

@@ -89,6 +89,8 @@ export const libraryEnUS: Shape<typeof libraryZhCN> = {
       cancelled: 'cancelled',
       incomplete: 'the file was not uploaded completely',
       sizeMismatch: 'the file changed while it was being read',
+      cannotWrite: 'the chosen place cannot be written (no permission, a full disk or a missing folder); choose another',
+      cannotRead: 'the chosen file cannot be read (moved, or no permission)',
       noPicker: 'this mode has no file dialog; choose a file to upload instead',
       wrongFormat: 'it is not a Creator Studio course package',
       schemaTooNew: 'it comes from a newer Creator Studio; please update first',

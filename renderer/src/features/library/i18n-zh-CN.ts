@@ -85,6 +85,8 @@ export const libraryZhCN = {
       cancelled: '已取消',
       incomplete: '文件没有上传完整',
       sizeMismatch: '文件在读取时发生了变化',
+      cannotWrite: '无法写入所选位置（没有权限、磁盘已满或文件夹不存在），请换一个位置',
+      cannotRead: '无法读取所选文件（可能已被移动或没有权限）',
       noPicker: '此模式下无法打开文件对话框，请选择文件上传',
       wrongFormat: '不是创作者工作台的课程包',
       schemaTooNew: '课程包来自更新版本的创作者工作台，请先升级',
