@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError, type HandlerInput, type MethodOutput } from '../../../shared/contract/index';
 import { PACKAGE_MAX_BYTES, PACKAGE_UPLOAD_CHUNK_BYTES } from '../../../shared/contract/library';
-import type { PackageProgress, PackageService } from './packages';
+import { cancelledError, type PackageProgress, type PackageService } from './packages';
 
 /** Native file dialogs, provided by the Electron main process; absent in browser mode. */
 export interface HostFilePicker {
@@ -74,29 +74,36 @@ export class PackageJobs {
 
   async export(packages: PackageService, { courseId, jobId }: HandlerInput<'packages.export'>): Promise<MethodOutput<'packages.export'>> {
     const fileName = packages.fileNameOf(courseId);
-    let target: string;
-    if (this.options.files) {
-      const chosen = await this.options.files.chooseSavePath(fileName);
-      if (!chosen) return { outcome: 'dismissed' };
-      target = path.resolve(chosen);
-    } else {
-      target = path.join(this.dir, `${jobId}.zip`);
-    }
-    const result = await this.run(jobId, (signal) => packages.exportTo(courseId, target, { signal, onProgress: this.reporter(jobId) }));
-    if (this.options.files) return { outcome: 'saved', fileName: path.basename(target), size: result.size, path: target };
-    const timer = setTimeout(() => this.dropDownload(jobId), this.idleMs);
-    timer.unref();
-    this.downloads.set(jobId, { file: target, fileName, timer });
-    return { outcome: 'download', fileName, size: result.size, downloadId: jobId };
+    // The job exists from the start, so a cancel while the save dialog is open stops it before anything is written.
+    return this.run(jobId, async (signal) => {
+      let target: string;
+      if (this.options.files) {
+        const chosen = await this.options.files.chooseSavePath(fileName);
+        if (!chosen) return { outcome: 'dismissed' };
+        if (signal.aborted) throw cancelledError();
+        target = path.resolve(chosen);
+      } else {
+        target = path.join(this.dir, `${jobId}.zip`);
+      }
+      const result = await packages.exportTo(courseId, target, { signal, onProgress: this.reporter(jobId) });
+      if (this.options.files) return { outcome: 'saved', fileName: path.basename(target), size: result.size, path: target };
+      const timer = setTimeout(() => this.dropDownload(jobId), this.idleMs);
+      timer.unref();
+      this.downloads.set(jobId, { file: target, fileName, timer });
+      return { outcome: 'download', fileName, size: result.size, downloadId: jobId };
+    });
   }
 
   async import(packages: PackageService, { jobId, source }: HandlerInput<'packages.import'>): Promise<MethodOutput<'packages.import'>> {
     if (source.kind === 'pick') {
-      if (!this.options.files) throw new StudioError('INVALID_INPUT', 'This shell has no file dialog; upload the package instead', { fields: [{ path: 'source', code: 'package.noPicker' }] });
-      const chosen = await this.options.files.chooseOpenPath();
-      if (!chosen) return { outcome: 'dismissed' };
-      const result = await this.run(jobId, (signal) => packages.importFile(chosen, { signal, onProgress: this.reporter(jobId) }));
-      return { outcome: 'imported', ...result };
+      const files = this.options.files;
+      if (!files) throw new StudioError('INVALID_INPUT', 'This shell has no file dialog; upload the package instead', { fields: [{ path: 'source', code: 'package.noPicker' }] });
+      return this.run(jobId, async (signal) => {
+        const chosen = await files.chooseOpenPath();
+        if (!chosen) return { outcome: 'dismissed' };
+        if (signal.aborted) throw cancelledError();
+        return { outcome: 'imported', ...(await packages.importFile(chosen, { signal, onProgress: this.reporter(jobId) })) };
+      });
     }
     const upload = this.upload(source.sessionId);
     if (upload.received !== upload.size) {

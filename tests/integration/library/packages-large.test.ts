@@ -219,6 +219,19 @@ describe('course packages with large media', () => {
     host.picker.outDir = path.dirname(host.picker.outDir);
     expect(listFiles(host.picker.outDir)).toEqual(['not-a-folder']);
 
+    // Cancelled while the save dialog is open: nothing is written once the creator picks a place.
+    let answer: (file: string) => void = () => {};
+    const slow = openBareHost(tempDir(), {
+      files: { chooseSavePath: () => new Promise<string>((resolve) => (answer = resolve)), chooseOpenPath: () => Promise.resolve(null) },
+    });
+    const plain = await callOk(slow, 'courses.create', { title: '对话框中取消' });
+    const slowJob = newJobId();
+    const pending = callError(slow, 'packages.export', { courseId: plain.id, jobId: slowJob });
+    await expect.poll(() => callOk(slow, 'packages.cancel', { id: slowJob })).toEqual({ cancelled: true });
+    answer(path.join(host.picker.outDir, 'late.course.zip'));
+    expect((await pending).fields).toEqual([{ path: 'package', code: 'package.cancelled' }]);
+    expect(listFiles(host.picker.outDir)).toEqual(['not-a-folder']);
+
     const dismissing = openBareHost(tempDir(), { files: { chooseSavePath: () => Promise.resolve(null), chooseOpenPath: () => Promise.resolve(null) } });
     const other = await callOk(dismissing, 'courses.create', { title: '空课' });
     expect(await callOk(dismissing, 'packages.export', { courseId: other.id, jobId: newJobId() })).toEqual({ outcome: 'dismissed' });
