@@ -102,10 +102,10 @@ export const searchResultSchema = z.object({
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
 /**
- * The largest course package: a zip without zip64 addresses under 4 GiB, so packages stop at 4,000,000,000 bytes (the
- * rest is headroom for headers). Export refuses a course whose package would be larger, before writing anything.
+ * The largest course package (32 GiB; zip64 past 4 GiB). Export refuses a course whose package would be larger before
+ * writing anything; an upload announcing more is refused before its first byte.
  */
-export const PACKAGE_MAX_BYTES = 4_000_000_000;
+export const PACKAGE_MAX_BYTES = 32 * 1024 * 1024 * 1024;
 /** The chunk size the host asks for in a package upload (browser mode), and the most one chunk may carry. */
 export const PACKAGE_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
 export const PACKAGE_UPLOAD_MAX_CHUNK_BYTES = 8 * 1024 * 1024;

@@ -4,9 +4,12 @@
  * zip where the save dialog says, hashing each file as it streams) and imported into an empty workspace twice —
  * from the picked file (desktop) and by chunked upload then import (browser mode's calls, through `host.dispatch`).
  *
+ * `npm run bench:packages -- --zip64`: two 2.2 GB lessons instead, so the package passes 4 GiB and its second entry,
+ * central directory and end records need zip64 — the same round trip with real offsets beyond 32 bits (~9 GB of disk).
+ *
  * Peer: the same bytes read, SHA-256-hashed and written to another folder by a plain Node loop — the floor this disk
  * and CPU allow. The process's peak resident memory is printed at the end: streaming keeps it far below the package
- * size. Prints figures and exits 0.
+ * size. The imported files are compared with the originals by hash. Prints figures and exits 0.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -29,7 +32,7 @@ async function writeMp4(file: string, payload: number, seed: number): Promise<vo
   const block = Buffer.alloc(MB);
   for (let i = 0; i < block.length; i += 4) block.writeUInt32LE((i * 2654435761 + seed) >>> 0, i);
   for (let left = payload; left > 0; left -= block.length) {
-    block.writeUInt32LE(left ^ seed, 0); // every megabyte differs, so no two files hash alike
+    block.writeUInt32LE((left ^ seed) >>> 0, 0); // every megabyte differs, so no two files hash alike
     await out.write(block, 0, Math.min(left, block.length));
   }
   await out.write(parts.after);
@@ -74,6 +77,12 @@ async function peer(files: string[], outDir: string): Promise<void> {
   }
 }
 
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 async function timed(label: string, bytes: number, run: () => Promise<void>): Promise<number> {
   const t0 = process.hrtime.bigint();
   await run();
@@ -92,10 +101,9 @@ async function main(root: string): Promise<void> {
   const outDir = path.join(root, 'out');
   fs.mkdirSync(sourceDir);
   fs.mkdirSync(outDir);
-  const files = [path.join(sourceDir, 'lesson-1.mp4'), path.join(sourceDir, 'lesson-2.mp4'), path.join(sourceDir, 'lesson-3.mp4')];
-  await writeMp4(files[0]!, 200 * MB, 1);
-  await writeMp4(files[1]!, 200 * MB, 2);
-  await writeMp4(files[2]!, 100 * MB, 3);
+  const sizes = process.argv.includes('--zip64') ? [2200 * MB, 2200 * MB] : [200 * MB, 200 * MB, 100 * MB];
+  const files = sizes.map((_, i) => path.join(sourceDir, `lesson-${i + 1}.mp4`));
+  for (const [i, size] of sizes.entries()) await writeMp4(files[i]!, size, i + 1);
   const bytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
   console.log(`packages: a video course with ${files.length} lessons, ${(bytes / MB).toFixed(0)} MB of media`);
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, temp ${os.tmpdir()}`);
@@ -140,6 +148,8 @@ async function main(root: string): Promise<void> {
     await sendChunks(uploaded, 'packages.uploadChunk', sessionId, packageFile);
     await ok(uploaded.dispatch('packages.import', { jobId: 'bench-import-2', source: { kind: 'upload', sessionId } }), 'import');
   });
+  const same = await Promise.all(lessons.map(async (l, i) => (await sha256File(uploaded.mediaFile(l.typeDetails.mediaHash!)!.file)) === (await sha256File(files[i]!))));
+  console.log(`imported media identical to the originals: ${same.every(Boolean) ? 'yes' : 'NO'}`);
   await uploaded.close();
 
   console.log(`ratio to peer: export ${(exportMbps / peerMbps).toFixed(2)}, picked import ${(pickMbps / peerMbps).toFixed(2)}, upload + import ${(uploadMbps / peerMbps).toFixed(2)}`);

@@ -6,7 +6,8 @@
  *
  * Packages stream from file to file (zip.ts) through one `chunkBytes` buffer: a course with gigabytes of video is
  * never in memory. Export writes `<target>.<random>.part` next to the target and renames it when complete; a cancel or
- * failure removes the part file. Packages are limited to PACKAGE_MAX_BYTES (under 4 GiB: no zip64).
+ * failure removes the part file. Packages are limited to PACKAGE_MAX_BYTES (32 GiB, zip64 past 4 GiB) and each audio or
+ * video file to the media library's own limit.
  *
  * Import creates a new course: the course, chapter and lesson ids are always new (importing the same package twice
  * gives two courses, and a package can never overwrite or adopt rows of another course); `version`, `createdAt` and
@@ -29,6 +30,7 @@ import { z } from 'zod';
 import { PACKAGE_MAX_BYTES } from '../../../shared/contract/library';
 import { StudioError, methods, type FieldProblem, type HandlerInput, type LessonBody } from '../../../shared/contract/index';
 import { COURSE_LIMITS, type Course } from '../../../shared/domain/course';
+import { MEDIA_LIMITS } from '../../../shared/domain/media';
 import { RICH_TEXT_SCHEMA_VERSION, bodyMediaHashes } from '../../../shared/rich-text/schema';
 import { upgradeBody } from '../../../shared/rich-text/upgrade';
 import { APP_NAME, APP_VERSION } from '../app-meta';
@@ -53,8 +55,8 @@ export const PACKAGE_LIMITS = {
   bodiesMaxBytes: 64 * 1024 * 1024,
   /** An image: the cover limit (body images come from the same library). */
   mediaMaxBytes: COURSE_LIMITS.coverMaxBytes,
-  /** Audio and video: as large as a whole package may be. */
-  avMediaMaxBytes: PACKAGE_MAX_BYTES,
+  /** Audio and video: as large as the media library takes them. */
+  avMediaMaxBytes: MEDIA_LIMITS.maxBytes,
   maxTotalBytes: PACKAGE_MAX_BYTES,
   /** JSON compresses around 10:1; a real image hardly at all. 100:1 above 1 MB is a bomb. */
   maxRatio: 100,
@@ -235,7 +237,7 @@ export class PackageService {
       media: located.map((m) => ({ hash: m.hash, mime: m.mime, size: m.size, file: m.file })),
     };
     const manifestJson = Buffer.from(JSON.stringify(manifest, null, 2));
-    // An upper bound (JSON counted uncompressed): refused before the first byte rather than at 4 GB.
+    // An upper bound (JSON counted uncompressed): refused before the first byte rather than part way.
     const planned =
       [['manifest.json', manifestJson.length], ['course.json', courseJson.length], ['bodies.json', bodiesJson.length], ...located.map((m) => [m.file, m.size] as const)]
         .map(([name, size]) => ZIP_ENTRY_OVERHEAD + 2 * Buffer.byteLength(name as string) + (size as number))

@@ -2,9 +2,11 @@
  * Our own zip writer and defensive zip reader for course packages, both streaming through files with fixed-size
  * buffers: a package of a few gigabytes of video is never in memory, only one `chunkBytes` buffer of it at a time.
  *
- * Scope: methods stored (0) and deflate (8); no encryption, no multi-part archives and no zip64 — an archive and its
- * offsets must stay under 4 GiB (ZIP_MAX_BYTES) and 65,535 entries, so a package over that is refused before a byte is
- * written (`tooLarge`) rather than written in a form other tools would misread.
+ * Scope: methods stored (0) and deflate (8), zip64 (APPNOTE 4.3.14–4.3.15, 4.5.3) for entries, offsets or an
+ * archive past 4 GiB and for more than 65,535 entries; no encryption and no multi-part archives. The writer uses zip64
+ * records only where a value does not fit (or everywhere with `force64`, so the zip64 paths are testable with small
+ * files); the reader accepts both, but only in their plain form: the zip64 end record directly before its locator,
+ * with no extensible data, and the zip64 extra field carrying exactly the values marked 0xFFFFFFFF.
  *
  * The writer stores file entries (already-compressed audio and video gain nothing from deflate) and deflates small
  * buffers when that helps. It computes each entry's CRC-32 as the bytes stream through and patches the local header
@@ -39,17 +41,17 @@ export class ZipError extends Error {
 const LOCAL_SIG = 0x04034b50;
 const CENTRAL_SIG = 0x02014b50;
 const END_SIG = 0x06054b50;
+const END64_SIG = 0x06064b50;
+const LOCATOR64_SIG = 0x07064b50;
+const ZIP64_EXTRA = 0x0001;
 const FLAG_UTF8 = 0x0800;
 const FLAG_DESCRIPTOR = 0x0008;
+const MAX_16 = 0xffff;
 const MAX_32 = 0xffffffff;
-/** The largest archive (and so the largest entry) this zip code writes or reads: offsets are 32-bit without zip64. */
-export const ZIP_MAX_BYTES = MAX_32;
-/** The most entries an archive without zip64 can count. */
-export const ZIP_MAX_ENTRIES = 0xffff;
-/** Bytes the writer adds per entry besides its name and data: local header + central record. */
-export const ZIP_ENTRY_OVERHEAD = 30 + 46;
-/** Bytes of the end record. */
-export const ZIP_END_BYTES = 22;
+/** Bytes the writer adds per entry besides its name and data at most: local header + central record, zip64 extras. */
+export const ZIP_ENTRY_OVERHEAD = 30 + 20 + 46 + 28;
+/** Bytes of the end records at most: zip64 end record, its locator, the end record. */
+export const ZIP_END_BYTES = 56 + 20 + 22;
 
 /** The largest buffer of file data a writer or reader held, for checking that streaming stays streaming. */
 export interface ZipIoStats {
@@ -87,12 +89,13 @@ export class ZipFileWriter {
     readonly file: string,
     private readonly stamp: { time: number; date: number },
     private readonly chunkBytes: number,
+    private readonly force64: boolean,
   ) {}
 
-  /** Creates `file` (which must not exist) for writing. */
-  static async create(file: string, modified: Date, chunkBytes: number): Promise<ZipFileWriter> {
+  /** Creates `file` (which must not exist) for writing. `force64` writes zip64 records even where values fit. */
+  static async create(file: string, modified: Date, chunkBytes: number, options: { force64?: boolean } = {}): Promise<ZipFileWriter> {
     const handle = await fs.promises.open(file, 'wx');
-    return new ZipFileWriter(handle, file, dosDateTime(modified), chunkBytes);
+    return new ZipFileWriter(handle, file, dosDateTime(modified), chunkBytes, options.force64 ?? false);
   }
 
   /** Bytes written so far. */
@@ -147,18 +150,36 @@ export class ZipFileWriter {
     this.addCentral(name, 0, crc, size, size, at);
   }
 
-  /** Writes the central directory and end record, flushes and closes the file. Returns the archive's size. */
+  /** Writes the central directory and end records, flushes and closes the file. Returns the archive's size. */
   async finish(): Promise<number> {
     const centralBytes = Buffer.concat(this.central);
     const cdOffset = this.offset;
-    this.ensureRoom(centralBytes.length + ZIP_END_BYTES);
+    const count = this.names.size;
     await this.write(centralBytes);
-    const end = Buffer.alloc(ZIP_END_BYTES);
+    const zip64 = this.force64 || count >= MAX_16 || cdOffset >= MAX_32 || centralBytes.length >= MAX_32;
+    if (zip64) {
+      const end64At = this.offset;
+      const end64 = Buffer.alloc(56);
+      end64.writeUInt32LE(END64_SIG, 0);
+      end64.writeBigUInt64LE(44n, 4); // the record's size after this field
+      end64.writeUInt16LE((3 << 8) | 45, 12);
+      end64.writeUInt16LE(45, 14);
+      end64.writeBigUInt64LE(BigInt(count), 24);
+      end64.writeBigUInt64LE(BigInt(count), 32);
+      end64.writeBigUInt64LE(BigInt(centralBytes.length), 40);
+      end64.writeBigUInt64LE(BigInt(cdOffset), 48);
+      const locator = Buffer.alloc(20);
+      locator.writeUInt32LE(LOCATOR64_SIG, 0);
+      locator.writeBigUInt64LE(BigInt(end64At), 8);
+      locator.writeUInt32LE(1, 16);
+      await this.write(Buffer.concat([end64, locator]));
+    }
+    const end = Buffer.alloc(22);
     end.writeUInt32LE(END_SIG, 0);
-    end.writeUInt16LE(this.names.size, 8);
-    end.writeUInt16LE(this.names.size, 10);
-    end.writeUInt32LE(centralBytes.length, 12);
-    end.writeUInt32LE(cdOffset, 16);
+    end.writeUInt16LE(zip64 ? MAX_16 : count, 8);
+    end.writeUInt16LE(zip64 ? MAX_16 : count, 10);
+    end.writeUInt32LE(zip64 ? MAX_32 : centralBytes.length, 12);
+    end.writeUInt32LE(zip64 ? MAX_32 : cdOffset, 16);
     await this.write(end);
     await this.handle.datasync();
     await this.close();
@@ -172,14 +193,7 @@ export class ZipFileWriter {
     await this.handle.close();
   }
 
-  private ensureRoom(bytes: number): void {
-    if (this.offset + bytes > ZIP_MAX_BYTES) {
-      throw new ZipError('tooLarge', `The archive would pass ${ZIP_MAX_BYTES} bytes, the most a zip without zip64 can address`);
-    }
-  }
-
   private async write(bytes: Buffer): Promise<void> {
-    this.ensureRoom(bytes.length);
     let written = 0;
     while (written < bytes.length) {
       const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written, this.offset + written);
@@ -188,48 +202,95 @@ export class ZipFileWriter {
     this.offset += bytes.length;
   }
 
+  /** Whether an entry's sizes need zip64 (its offset is decided separately, in the central record). */
+  private sizes64(compressedSize: number, size: number): boolean {
+    return this.force64 || size >= MAX_32 || compressedSize >= MAX_32;
+  }
+
   private async writeLocal(name: string, method: number, crc: number, compressedSize: number, size: number): Promise<number> {
     checkEntryName(name);
     if (this.names.has(name)) throw new ZipError('duplicateEntry', `${name} added twice`);
-    if (this.names.size >= ZIP_MAX_ENTRIES) throw new ZipError('tooLarge', `A zip without zip64 holds at most ${ZIP_MAX_ENTRIES} entries`);
-    const nameBytes = Buffer.from(name, 'utf8');
-    // Refused before the header is written: the whole entry and its central record must fit.
-    this.ensureRoom(30 + 46 + 2 * nameBytes.length + compressedSize + ZIP_END_BYTES);
     this.names.add(name);
+    const nameBytes = Buffer.from(name, 'utf8');
+    const zip64 = this.sizes64(compressedSize, size);
+    const extra = zip64 ? zip64Extra([size, compressedSize]) : Buffer.alloc(0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_SIG, 0);
-    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(zip64 ? 45 : 20, 4);
     local.writeUInt16LE(FLAG_UTF8, 6);
     local.writeUInt16LE(method, 8);
     local.writeUInt16LE(this.stamp.time, 10);
     local.writeUInt16LE(this.stamp.date, 12);
     local.writeUInt32LE(crc >>> 0, 14);
-    local.writeUInt32LE(compressedSize, 18);
-    local.writeUInt32LE(size, 22);
+    local.writeUInt32LE(zip64 ? MAX_32 : compressedSize, 18);
+    local.writeUInt32LE(zip64 ? MAX_32 : size, 22);
     local.writeUInt16LE(nameBytes.length, 26);
+    local.writeUInt16LE(extra.length, 28);
     const at = this.offset;
-    await this.write(Buffer.concat([local, nameBytes]));
+    await this.write(Buffer.concat([local, nameBytes, extra]));
     return at;
   }
 
   private addCentral(name: string, method: number, crc: number, compressedSize: number, size: number, at: number): void {
     const nameBytes = Buffer.from(name, 'utf8');
+    // Every value that does not fit (or all three under force64) is 0xFFFFFFFF here and 8 bytes in the extra field.
+    const zip64 = this.sizes64(compressedSize, size) || at >= MAX_32;
+    const extra = zip64 ? zip64Extra([size, compressedSize, at]) : Buffer.alloc(0);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(CENTRAL_SIG, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, so the external attributes below are a file mode
-    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE((3 << 8) | (zip64 ? 45 : 20), 4); // made by: Unix, so the external attributes below are a file mode
+    central.writeUInt16LE(zip64 ? 45 : 20, 6);
     central.writeUInt16LE(FLAG_UTF8, 8);
     central.writeUInt16LE(method, 10);
     central.writeUInt16LE(this.stamp.time, 12);
     central.writeUInt16LE(this.stamp.date, 14);
     central.writeUInt32LE(crc >>> 0, 16);
-    central.writeUInt32LE(compressedSize, 20);
-    central.writeUInt32LE(size, 24);
+    central.writeUInt32LE(zip64 ? MAX_32 : compressedSize, 20);
+    central.writeUInt32LE(zip64 ? MAX_32 : size, 24);
     central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt16LE(extra.length, 30);
     central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
-    central.writeUInt32LE(at, 42);
-    this.central.push(central, nameBytes);
+    central.writeUInt32LE(zip64 ? MAX_32 : at, 42);
+    this.central.push(central, nameBytes, extra);
   }
+}
+
+/** The zip64 extended information extra field (header 0x0001) with 8-byte values in the order given. */
+function zip64Extra(values: number[]): Buffer {
+  const extra = Buffer.alloc(4 + 8 * values.length);
+  extra.writeUInt16LE(ZIP64_EXTRA, 0);
+  extra.writeUInt16LE(8 * values.length, 2);
+  values.forEach((value, i) => extra.writeBigUInt64LE(BigInt(value), 4 + 8 * i));
+  return extra;
+}
+
+/**
+ * The 8-byte values of a zip64 extra field for the fields marked 0xFFFFFFFF, in APPNOTE order (`wanted` says which
+ * are marked); throws `corrupt` when a marked value is missing.
+ */
+function readZip64Extra(extra: Buffer, wanted: boolean[], what: string): (number | null)[] {
+  for (let at = 0; at + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(at);
+    const length = extra.readUInt16LE(at + 2);
+    if (at + 4 + length > extra.length) break;
+    if (id === ZIP64_EXTRA) {
+      let next = at + 4;
+      return wanted.map((want) => {
+        if (!want) return null;
+        if (next + 8 > at + 4 + length) throw new ZipError('corrupt', `${what}: the zip64 field lacks a value`);
+        const value = toSafeNumber(extra.readBigUInt64LE(next), what);
+        next += 8;
+        return value;
+      });
+    }
+    at += 4 + length;
+  }
+  throw new ZipError('corrupt', `${what}: marked zip64 but has no zip64 field`);
+}
+
+function toSafeNumber(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipError('unsupported', `${what}: a size or offset beyond 2^53`);
+  return Number(value);
 }
 
 export interface ZipLimits {
@@ -387,13 +448,14 @@ async function readExactly(handle: fs.promises.FileHandle, into: Buffer, positio
 
 /** The end record, central directory and local headers, checked (see the file comment). */
 async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, limits: ZipLimits): Promise<Map<string, ZipEntry>> {
-  if (fileSize < ZIP_END_BYTES) throw new ZipError('notZip', 'The file is too short to be a zip');
-  const tailLength = Math.min(fileSize, ZIP_END_BYTES + 0xffff);
+  const END = 22;
+  if (fileSize < END) throw new ZipError('notZip', 'The file is too short to be a zip');
+  const tailLength = Math.min(fileSize, END + 0xffff);
   const tail = Buffer.alloc(tailLength);
   await readExactly(handle, tail, fileSize - tailLength, 'the end record');
   let endAt = -1;
-  for (let i = tailLength - ZIP_END_BYTES; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === END_SIG && i + ZIP_END_BYTES + tail.readUInt16LE(i + 20) === tailLength) {
+  for (let i = tailLength - END; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === END_SIG && i + END + tail.readUInt16LE(i + 20) === tailLength) {
       endAt = i;
       break;
     }
@@ -408,15 +470,36 @@ async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, l
   const endOffset = fileSize - tailLength + endAt;
   const disk = tail.readUInt16LE(endAt + 4);
   const cdDisk = tail.readUInt16LE(endAt + 6);
-  const onDisk = tail.readUInt16LE(endAt + 8);
-  const count = tail.readUInt16LE(endAt + 10);
-  const cdSize = tail.readUInt32LE(endAt + 12);
-  const cdOffset = tail.readUInt32LE(endAt + 16);
-  if (count === 0xffff || cdSize === MAX_32 || cdOffset === MAX_32) throw new ZipError('unsupported', 'zip64 archives are not supported');
-  if (disk !== 0 || cdDisk !== 0 || onDisk !== count) throw new ZipError('unsupported', 'Multi-part archives are not supported');
+  let onDisk = tail.readUInt16LE(endAt + 8);
+  let count = tail.readUInt16LE(endAt + 10);
+  let cdSize = tail.readUInt32LE(endAt + 12);
+  let cdOffset = tail.readUInt32LE(endAt + 16);
+  if (disk !== 0 || cdDisk !== 0) throw new ZipError('unsupported', 'Multi-part archives are not supported');
+  // Where the central directory must end: at the end record, or at the zip64 end record when there is one.
+  let cdEnd = endOffset;
+  if (count === MAX_16 || onDisk === MAX_16 || cdSize === MAX_32 || cdOffset === MAX_32) {
+    // zip64: the locator sits right before the end record, and the zip64 end record (no extensible data) before it.
+    const end64At = endOffset - 20 - 56;
+    if (end64At < 0) throw new ZipError('corrupt', 'The end record is marked zip64 but has no zip64 locator');
+    const records = Buffer.alloc(56 + 20);
+    await readExactly(handle, records, end64At, 'the zip64 end records');
+    const locator = records.subarray(56);
+    if (locator.readUInt32LE(0) !== LOCATOR64_SIG) throw new ZipError('corrupt', 'The end record is marked zip64 but has no zip64 locator');
+    if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) !== 1) throw new ZipError('unsupported', 'Multi-part archives are not supported');
+    if (toSafeNumber(locator.readBigUInt64LE(8), 'the zip64 locator') !== end64At || records.readUInt32LE(0) !== END64_SIG || records.readBigUInt64LE(4) !== 44n) {
+      throw new ZipError('corrupt', 'The zip64 end record is not where its locator says');
+    }
+    if (records.readUInt32LE(16) !== 0 || records.readUInt32LE(20) !== 0) throw new ZipError('unsupported', 'Multi-part archives are not supported');
+    onDisk = toSafeNumber(records.readBigUInt64LE(24), 'the zip64 end record');
+    count = toSafeNumber(records.readBigUInt64LE(32), 'the zip64 end record');
+    cdSize = toSafeNumber(records.readBigUInt64LE(40), 'the zip64 end record');
+    cdOffset = toSafeNumber(records.readBigUInt64LE(48), 'the zip64 end record');
+    cdEnd = end64At;
+  }
+  if (onDisk !== count) throw new ZipError('unsupported', 'Multi-part archives are not supported');
   if (count > limits.maxEntries) throw new ZipError('tooLarge', `The package has ${count} entries; at most ${limits.maxEntries} are allowed`);
-  if (cdOffset + cdSize !== endOffset) {
-    throw new ZipError(cdOffset + cdSize > endOffset ? 'truncated' : 'corrupt', 'The central directory is not where the end record says');
+  if (cdOffset + cdSize !== cdEnd) {
+    throw new ZipError(cdOffset + cdSize > cdEnd ? 'truncated' : 'corrupt', 'The central directory is not where the end record says');
   }
   // At most maxEntries records of 46 bytes plus names, extras and comments of at most 64 KiB each.
   if (cdSize > limits.maxEntries * (46 + 3 * 0xffff)) throw new ZipError('corrupt', 'The central directory is too large for its entries');
@@ -434,20 +517,26 @@ async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, l
     const flags = cd.readUInt16LE(at + 8);
     const method = cd.readUInt16LE(at + 10);
     const crc = cd.readUInt32LE(at + 16);
-    const compressedSize = cd.readUInt32LE(at + 20);
-    const size = cd.readUInt32LE(at + 24);
+    let compressedSize = cd.readUInt32LE(at + 20);
+    let size = cd.readUInt32LE(at + 24);
     const nameLength = cd.readUInt16LE(at + 28);
     const extraLength = cd.readUInt16LE(at + 30);
     const commentLength = cd.readUInt16LE(at + 32);
     const external = cd.readUInt32LE(at + 38);
-    const localOffset = cd.readUInt32LE(at + 42);
+    let localOffset = cd.readUInt32LE(at + 42);
     const next = at + 46 + nameLength + extraLength + commentLength;
     if (next > cdSize) throw new ZipError('corrupt', 'The central directory is damaged');
     const name = cd.toString('utf8', at + 46, at + 46 + nameLength);
+    if (size === MAX_32 || compressedSize === MAX_32 || localOffset === MAX_32) {
+      const extra = cd.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength);
+      const [s64, c64, o64] = readZip64Extra(extra, [size === MAX_32, compressedSize === MAX_32, localOffset === MAX_32], name);
+      size = s64 ?? size;
+      compressedSize = c64 ?? compressedSize;
+      localOffset = o64 ?? localOffset;
+    }
     at = next;
     if (flags & 0x0001) throw new ZipError('unsupported', `${name} is encrypted`);
     if (method !== 0 && method !== 8) throw new ZipError('unsupported', `${name} uses compression method ${method}`);
-    if (compressedSize === MAX_32 || size === MAX_32 || localOffset === MAX_32) throw new ZipError('unsupported', 'zip64 entries are not supported');
     checkEntryName(name);
     // Unix (3) and macOS (19) makers keep the file mode in the high 16 bits; S_IFLNK is 0o120000.
     if ((madeBy === 3 || madeBy === 19) && ((external >>> 16) & 0o170000) === 0o120000) {
@@ -467,18 +556,32 @@ async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, l
       }
     }
     // The local header: same name and method, and (without a data descriptor) the same sizes and CRC.
-    const local = Buffer.alloc(30 + nameLength);
-    if (localOffset + local.length > cdOffset) throw new ZipError('corrupt', `${name}: no local header before the central directory`);
-    await readExactly(handle, local, localOffset, `${name}'s local header`);
-    if (local.readUInt32LE(0) !== LOCAL_SIG) throw new ZipError('corrupt', `${name}: no local header`);
-    const localName = local.toString('utf8', 30, 30 + local.readUInt16LE(26));
+    const head = Buffer.alloc(30);
+    if (localOffset + 30 > cdOffset) throw new ZipError('corrupt', `${name}: no local header before the central directory`);
+    await readExactly(handle, head, localOffset, `${name}'s local header`);
+    if (head.readUInt32LE(0) !== LOCAL_SIG) throw new ZipError('corrupt', `${name}: no local header`);
+    const localNameLength = head.readUInt16LE(26);
+    const localExtraLength = head.readUInt16LE(28);
+    if (localOffset + 30 + localNameLength + localExtraLength > cdOffset) throw new ZipError('corrupt', `${name}: local header runs into the central directory`);
+    const rest = Buffer.alloc(localNameLength + localExtraLength);
+    await readExactly(handle, rest, localOffset + 30, `${name}'s local header`);
+    const localName = rest.toString('utf8', 0, localNameLength);
     if (localName !== name) throw new ZipError('corrupt', `${name}: local header names ${JSON.stringify(localName)}`);
-    if (local.readUInt16LE(8) !== method) throw new ZipError('corrupt', `${name}: local header disagrees on the method`);
-    const localFlags = local.readUInt16LE(6);
-    if (!(localFlags & FLAG_DESCRIPTOR) && (local.readUInt32LE(18) !== compressedSize || local.readUInt32LE(22) !== size || local.readUInt32LE(14) !== crc)) {
-      throw new ZipError('corrupt', `${name}: local header disagrees with the central directory`);
+    if (head.readUInt16LE(8) !== method) throw new ZipError('corrupt', `${name}: local header disagrees on the method`);
+    if (!(head.readUInt16LE(6) & FLAG_DESCRIPTOR)) {
+      let localCompressed = head.readUInt32LE(18);
+      let localSize = head.readUInt32LE(22);
+      if (localSize === MAX_32 || localCompressed === MAX_32) {
+        // A local zip64 field carries both sizes (APPNOTE 4.5.3).
+        const [s64, c64] = readZip64Extra(rest.subarray(localNameLength), [true, true], name);
+        localSize = s64!;
+        localCompressed = c64!;
+      }
+      if (localCompressed !== compressedSize || localSize !== size || head.readUInt32LE(14) !== crc) {
+        throw new ZipError('corrupt', `${name}: local header disagrees with the central directory`);
+      }
     }
-    const dataStart = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    const dataStart = localOffset + 30 + localNameLength + localExtraLength;
     const dataEnd = dataStart + compressedSize;
     if (dataEnd > cdOffset) throw new ZipError('corrupt', `${name}: data runs past the central directory`);
     spans.push({ start: localOffset, end: dataEnd, name });

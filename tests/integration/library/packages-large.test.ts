@@ -1,7 +1,7 @@
 /**
  * Course packages with media larger than the old 12 MB base64 cap: a 40 MB MP4 round-trips byte for byte through a
  * package file (saved through the host's save dialog, uploaded in chunks, downloaded over loopback HTTP, or picked),
- * cancelling mid-export or mid-import leaves nothing, and a package over the 4 GB zip limit is refused before writing.
+ * cancelling mid-export or mid-import leaves nothing, and a package over its limits is refused before writing.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import { HTTP_PATHS, TOKEN_PARAM, type EventEnvelope, type MediaItem, type Metho
 import { PACKAGE_MAX_BYTES, type PackageProgress } from '../../../shared/contract/library';
 import type { Course } from '../../../shared/domain/course';
 import { defaultLessonTypeDetails } from '../../../shared/domain/course-types';
+import { MEDIA_LIMITS } from '../../../shared/domain/media';
 import { callError, callOk, openHost as openBareHost, steppingClock } from '../../helpers/host';
 import { startServer } from '../../helpers/loopback';
 import { mp4Parts, videoOptions } from '../../helpers/media-files';
@@ -255,7 +256,7 @@ describe('course packages with large media', () => {
     expect((await callOk(target, 'media.list', {})).total).toBe(0);
   });
 
-  it('refuses, before writing anything, a course whose package would pass the 4 GB zip limit', async () => {
+  it('refuses, before writing anything, a course whose media pass the per-file or the package limit', async () => {
     const dir = tempDir();
     const host = openHost(dir);
     // Videos as sparse files with their rows: the refusal must come from the sizes, before any byte is read.
@@ -273,18 +274,18 @@ describe('course packages with large media', () => {
       db.close();
       return hash;
     };
-    // One file over the limit.
-    const single = await videoCourse(host, bigVideo('ab'.repeat(32), PACKAGE_MAX_BYTES + 100 * MB));
+    const lesson = (id: string, mediaHash: string) => ({ id, title: id, typeDetails: { ...defaultLessonTypeDetails(), mediaHash } });
+    // One file over the media library's limit.
+    const single = await videoCourse(host, bigVideo('ab'.repeat(32), MEDIA_LIMITS.maxBytes + 1));
     const error = await callError(host, 'packages.export', { courseId: single.id, jobId: newJobId() });
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.fields).toEqual([{ path: 'package', code: 'package.mediaTooLarge' }]);
-    // Two files each under it, together over it.
-    const half = bigVideo('cd'.repeat(32), PACKAGE_MAX_BYTES / 2 + MB);
-    const other = bigVideo('ef'.repeat(32), PACKAGE_MAX_BYTES / 2 + MB);
-    const created = await callOk(host, 'courses.create', { title: '两段长视频', type: 'video', priceFen: 100 });
-    const lesson = (id: string, mediaHash: string) => ({ id, title: id, typeDetails: { ...defaultLessonTypeDetails(), mediaHash } });
-    const pair = await callOk(host, 'courses.save', saveInput(created, { chapters: [{ id: 'c', title: '章', lessons: [lesson('a', half), lesson('b', other)] }] }));
-    const total = await callError(host, 'packages.export', { courseId: pair.id, jobId: newJobId() });
+    // Files each within it, together over the package limit.
+    const count = Math.ceil(PACKAGE_MAX_BYTES / MEDIA_LIMITS.maxBytes) + 1;
+    const lessons = Array.from({ length: count }, (_, i) => lesson(`l${i}`, bigVideo(String(i + 1).padStart(2, '0').repeat(32), MEDIA_LIMITS.maxBytes - MB)));
+    const created = await callOk(host, 'courses.create', { title: '很多长视频', type: 'video', priceFen: 100 });
+    const many = await callOk(host, 'courses.save', saveInput(created, { chapters: [{ id: 'c', title: '章', lessons }] }));
+    const total = await callError(host, 'packages.export', { courseId: many.id, jobId: newJobId() });
     expect(total.fields).toEqual([{ path: 'package', code: 'package.tooLarge' }]);
     expect(total.details?.limit).toBe(PACKAGE_MAX_BYTES);
     expect(listFiles(host.picker.outDir)).toEqual([]);

@@ -6,6 +6,7 @@ import type { HostOptions, StudioHost } from '../../../electron/studio/host';
 import type { Course } from '../../../shared/domain/course';
 import { defaultLessonTypeDetails } from '../../../shared/domain/course-types';
 import type { MediaItem, MethodInput } from '../../../shared/contract/index';
+import { PACKAGE_MAX_BYTES } from '../../../shared/contract/library';
 import { callError, callOk, openHost as openBareHost, steppingClock } from '../../helpers/host';
 import { pngBytes } from '../../helpers/images';
 import { mp3Bytes } from '../../helpers/media-files';
@@ -229,7 +230,7 @@ describe('course packages: malformed and hostile files write nothing', () => {
   it('refuses an upload over the package size limit before any byte is sent, and an incomplete upload', async () => {
     const dir = tempDir();
     const host = openHost(dir);
-    expect((await callError(host, 'packages.uploadStart', { fileName: 'a.zip', size: 4_000_000_001 })).fields).toEqual([{ path: 'size', code: 'package.tooLarge' }]);
+    expect((await callError(host, 'packages.uploadStart', { fileName: 'a.zip', size: PACKAGE_MAX_BYTES + 1 })).fields).toEqual([{ path: 'size', code: 'package.tooLarge' }]);
     const { sessionId } = await callOk(host, 'packages.uploadStart', { fileName: 'a.zip', size: 100 });
     await callOk(host, 'packages.uploadChunk', { sessionId, offset: 0, data: new Uint8Array(40) });
     const error = await callError(host, 'packages.import', { jobId: newJobId(), source: { kind: 'upload', sessionId } });

@@ -1,14 +1,14 @@
 /**
  * The package zip code streams: a file larger than the buffer cap goes through the writer and the reader without
  * either holding more than one `chunkBytes` buffer of it (the cap is enforced by design, checked through the IO
- * stats and the size of every chunk handed out), byte for byte; deflated entries stream in bounded chunks too, and
- * an archive that would pass 4 GiB is refused before its entry is written.
+ * stats and the size of every chunk handed out), byte for byte; deflated entries stream in bounded chunks too; zip64
+ * records (forced on small files) are written and read back, and damaged zip64 records are refused.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ZIP_MAX_BYTES, ZipError, ZipFileReader, ZipFileWriter } from '../../../electron/studio/services/zip';
+import { ZipFileReader, ZipFileWriter } from '../../../electron/studio/services/zip';
 import { tempDir } from '../../helpers/temp-dir';
 import { craftZip } from '../../helpers/zip-craft';
 
@@ -91,16 +91,62 @@ describe('zip streaming', () => {
     await reader.close();
   });
 
-  it('refuses an entry that would take the archive past 4 GiB before writing it', async () => {
+  it('writes zip64 records (forced on small files) that it reads back, and refuses damaged ones', async () => {
     const dir = tempDir();
-    const source = path.join(dir, 'sparse.bin');
-    fs.closeSync(fs.openSync(source, 'w'));
-    fs.truncateSync(source, ZIP_MAX_BYTES);
-    const writer = await ZipFileWriter.create(path.join(dir, 'big.zip'), new Date(), CAP);
-    const error = await writer.addFile('media/sparse.bin', source, ZIP_MAX_BYTES).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ZipError);
-    expect((error as ZipError).reason).toBe('tooLarge');
-    expect(writer.size).toBe(0);
-    await writer.close();
+    const source = path.join(dir, 'audio.bin');
+    const data = pseudoRandom(3 * MB + 7, 11);
+    fs.writeFileSync(source, data);
+    const zip = path.join(dir, 'z64.zip');
+    const writer = await ZipFileWriter.create(zip, new Date(), CAP, { force64: true });
+    await writer.addBuffer('manifest.json', Buffer.from(JSON.stringify({ hello: '世界'.repeat(100) })));
+    await writer.addFile('media/audio.bin', source, data.length);
+    await writer.finish();
+    const bytes = fs.readFileSync(zip);
+    // The end record is all markers; the zip64 end record and its locator sit right before it.
+    const endAt = bytes.length - 22;
+    expect([bytes.readUInt16LE(endAt + 10), bytes.readUInt32LE(endAt + 12), bytes.readUInt32LE(endAt + 16)]).toEqual([0xffff, 0xffffffff, 0xffffffff]);
+    expect(bytes.readUInt32LE(endAt - 20)).toBe(0x07064b50);
+    expect(bytes.readUInt32LE(endAt - 76)).toBe(0x06064b50);
+
+    const reader = await ZipFileReader.open(zip, limits);
+    const entry = reader.entries.get('media/audio.bin')!;
+    expect({ size: entry.size, compressedSize: entry.compressedSize, method: entry.method }).toEqual({ size: data.length, compressedSize: data.length, method: 0 });
+    const chunks: Buffer[] = [];
+    for await (const chunk of reader.stream(entry, CAP)) chunks.push(Buffer.from(chunk));
+    expect(sha(Buffer.concat(chunks))).toBe(sha(data));
+    expect(JSON.parse((await reader.readAll(reader.entries.get('manifest.json')!)).toString('utf8'))).toEqual({ hello: '世界'.repeat(100) });
+    await reader.close();
+
+    const refused = async (damaged: Buffer) => {
+      const file = path.join(dir, `damaged-${Math.random().toString(36).slice(2)}.zip`);
+      fs.writeFileSync(file, damaged);
+      return ZipFileReader.open(file, limits).then(
+        async (r) => {
+          await r.close();
+          return 'opened';
+        },
+        (error: unknown) => (error as { reason?: string }).reason,
+      );
+    };
+    // The locator points somewhere else.
+    const moved = Buffer.from(bytes);
+    moved.writeBigUInt64LE(BigInt(moved.readBigUInt64LE(endAt - 12) - 1n), endAt - 12);
+    expect(await refused(moved)).toBe('corrupt');
+    // No locator at all in front of a marked end record.
+    const noLocator = Buffer.from(bytes);
+    noLocator.writeUInt32LE(0, endAt - 20);
+    expect(await refused(noLocator)).toBe('corrupt');
+    // A central record marked zip64 whose extra field is gone (renamed to another header id).
+    const cdOffset = Number(bytes.readBigUInt64LE(endAt - 76 + 48));
+    const noExtra = Buffer.from(bytes);
+    const nameLength = noExtra.readUInt16LE(cdOffset + 28);
+    noExtra.writeUInt16LE(0x9999, cdOffset + 46 + nameLength);
+    expect(await refused(noExtra)).toBe('corrupt');
+    // A size beyond 2^53 in the zip64 extra field.
+    const huge = Buffer.from(bytes);
+    huge.writeBigUInt64LE(1n << 60n, cdOffset + 46 + nameLength + 4);
+    expect(await refused(huge)).toBe('unsupported');
+    // The untouched file still opens (so each refusal above is about its damage).
+    expect(await refused(bytes)).toBe('opened');
   });
 });
