@@ -6,7 +6,7 @@
  * archive past 4 GiB and for more than 65,535 entries; no encryption and no multi-part archives. The writer uses zip64
  * records only where a value does not fit (or everywhere with `force64`, so the zip64 paths are testable with small
  * files); the reader accepts both, but only in their plain form: the zip64 end record directly before its locator,
- * with no extensible data, and the zip64 extra field carrying exactly the values marked 0xFFFFFFFF.
+ * with no extensible data, and a zip64 extra field carrying the values marked 0xFFFFFFFF in APPNOTE order.
  *
  * The writer stores file entries (already-compressed audio and video gain nothing from deflate) and deflates small
  * buffers when that helps. It computes each entry's CRC-32 as the bytes stream through and patches the local header
@@ -47,6 +47,8 @@ const ZIP64_EXTRA = 0x0001;
 const FLAG_UTF8 = 0x0800;
 const FLAG_DESCRIPTOR = 0x0008;
 const MAX_16 = 0xffff;
+/** The most central-directory bytes the reader holds (it reads the directory whole, before any entry). */
+const CENTRAL_DIRECTORY_MAX_BYTES = 16 * 1024 * 1024;
 const MAX_32 = 0xffffffff;
 /** Bytes the writer adds per entry besides its name and data at most: local header + central record, zip64 extras. */
 export const ZIP_ENTRY_OVERHEAD = 30 + 20 + 46 + 28;
@@ -501,8 +503,10 @@ async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, l
   if (cdOffset + cdSize !== cdEnd) {
     throw new ZipError(cdOffset + cdSize > cdEnd ? 'truncated' : 'corrupt', 'The central directory is not where the end record says');
   }
-  // At most maxEntries records of 46 bytes plus names, extras and comments of at most 64 KiB each.
-  if (cdSize > limits.maxEntries * (46 + 3 * 0xffff)) throw new ZipError('corrupt', 'The central directory is too large for its entries');
+  // Read whole, so capped: records of 46 bytes with names, extras and comments of reasonable length (ours: ~150 bytes).
+  if (cdSize > Math.min(limits.maxEntries * (46 + 3 * 0xffff), CENTRAL_DIRECTORY_MAX_BYTES)) {
+    throw new ZipError('tooLarge', `The central directory has ${cdSize} bytes; at most ${CENTRAL_DIRECTORY_MAX_BYTES} are read`);
+  }
   const cd = Buffer.alloc(cdSize);
   await readExactly(handle, cd, cdOffset, 'the central directory');
 
