@@ -555,6 +555,11 @@ async function readDirectory(handle: fs.promises.FileHandle, fileSize: number, l
       total += size;
       if (total > limits.maxTotalBytes) throw new ZipError('tooLarge', `The package holds more than ${limits.maxTotalBytes} bytes`);
       if (method === 0 && compressedSize !== size) throw new ZipError('corrupt', `${name}: stored sizes disagree`);
+      // Deflate adds at most 5 bytes per 16 KiB stored block (plus a few): more compressed bytes than that are not its
+      // data, and would make readAll hold far more than the entry's capped size.
+      if (method === 8 && compressedSize > size + Math.ceil(size / 16384) * 5 + 64) {
+        throw new ZipError('corrupt', `${name}: ${compressedSize} compressed bytes for ${size} bytes of data`);
+      }
       if (size > limits.ratioFloorBytes && size / Math.max(1, compressedSize) > limits.maxRatio) {
         throw new ZipError('bomb', `${name} would expand ${Math.round(size / Math.max(1, compressedSize))} times`);
       }

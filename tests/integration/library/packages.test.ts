@@ -179,8 +179,9 @@ describe('course packages: malformed and hostile files write nothing', () => {
     const zeros = Buffer.alloc(9 * 1024 * 1024);
     // Honest headers, absurd ratio.
     await expectRefused(craftZip([...entries.slice(0, 2), { name: `media/${hash}.png`, data: zeros }]), 'bomb');
-    // Headers claim the cover's size (so the manifest agrees); the data inflates to 9 MB: inflating stops there.
-    await expectRefused(craftZip([...entries.slice(0, 2), { name: `media/${hash}.png`, data: zeros, declaredSize: entries[2]!.data.length }, entries[3]!]), 'bomb');
+    // Headers claim the cover's size (so the manifest agrees); the data inflates to 500 times that: inflating stops there.
+    const coverSize = entries[2]!.data.length;
+    await expectRefused(craftZip([...entries.slice(0, 2), { name: `media/${hash}.png`, data: Buffer.alloc(coverSize * 500), declaredSize: coverSize }, entries[3]!]), 'bomb');
     // Two central records pointing at one local entry.
     await expectRefused(craftZip([...entries, { name: 'media/other.png', data: entries[2]!.data, shareLocalOf: 2 }]), 'corrupt');
   });

@@ -89,6 +89,11 @@ describe('zip streaming', () => {
     await expect(lying()).rejects.toMatchObject({ reason: 'bomb' });
     expect(seen).toBeLessThanOrEqual(5 * MB);
     await reader.close();
+
+    // Far more compressed bytes than deflate can produce for the declared size: refused from the directory alone.
+    const padded = path.join(dir, 'padded.zip');
+    fs.writeFileSync(padded, craftZip([{ name: 'course.json', data: pseudoRandom(2 * MB, 5), declaredSize: 1000 }]));
+    await expect(ZipFileReader.open(padded, limits)).rejects.toMatchObject({ reason: 'corrupt' });
   });
 
   it('writes zip64 records (forced on small files) that it reads back, and refuses damaged ones', async () => {
