@@ -50,7 +50,9 @@ function NodeInspector({ node }: { node: FunnelNode }) {
   const analysis = useFunnel(selectAnalysis);
   const [courses, setCourses] = useState<CourseSummary[]>([]);
   const ids = { label: useId(), at: useId(), until: useId(), text: useId(), purpose: useId(), course: useId(), poster: useId(), scene: useId() };
-  const update = (patch: NodePatch, field: string) => store.getState().apply({ type: 'updateNode', id: node.id, patch }, `${field}:${node.id}`);
+  /** Typing into one text field coalesces into one undo step; a picked date or option is a step of its own. */
+  const update = (patch: NodePatch, field: string | null) =>
+    store.getState().apply({ type: 'updateNode', id: node.id, patch }, field === null ? undefined : `${field}:${node.id}`);
 
   useEffect(() => {
     let live = true;
@@ -77,11 +79,11 @@ function NodeInspector({ node }: { node: FunnelNode }) {
       <NumberField label={t('funnels.inspector.audience')} value={node.audience} min={0} max={1_000_000_000} integer onCommit={(audience) => update({ audience }, 'audience')} />
       <div className="field">
         <label htmlFor={ids.at}>{t('funnels.inspector.at')}</label>
-        <input id={ids.at} type="datetime-local" value={node.at ?? ''} onChange={(e) => update({ at: e.target.value || null }, 'at')} />
+        <input id={ids.at} type="datetime-local" value={node.at ?? ''} onChange={(e) => update({ at: e.target.value || null }, null)} />
       </div>
       <div className="field">
         <label htmlFor={ids.until}>{t('funnels.inspector.until')}</label>
-        <input id={ids.until} type="datetime-local" value={node.until ?? ''} onChange={(e) => update({ until: e.target.value || null }, 'until')} />
+        <input id={ids.until} type="datetime-local" value={node.until ?? ''} onChange={(e) => update({ until: e.target.value || null }, null)} />
       </div>
       <div className="field">
         <label htmlFor={ids.text}>{t('funnels.inspector.text')}</label>
@@ -91,7 +93,7 @@ function NodeInspector({ node }: { node: FunnelNode }) {
       {node.kind === 'templateMessage' && (
         <div className="field">
           <label htmlFor={ids.purpose}>{t('funnels.inspector.purpose')}</label>
-          <select id={ids.purpose} value={node.templatePurpose} onChange={(e) => update({ templatePurpose: e.target.value as FunnelNode['templatePurpose'] }, 'purpose')}>
+          <select id={ids.purpose} value={node.templatePurpose} onChange={(e) => update({ templatePurpose: e.target.value as FunnelNode['templatePurpose'] }, null)}>
             <option value="service">{t('funnels.inspector.purposeService')}</option>
             <option value="marketing">{t('funnels.inspector.purposeMarketing')}</option>
           </select>
@@ -105,7 +107,7 @@ function NodeInspector({ node }: { node: FunnelNode }) {
       )}
       <div className="field">
         <label htmlFor={ids.course}>{t('funnels.inspector.course')}</label>
-        <select id={ids.course} value={node.courseId ?? ''} onChange={(e) => update({ courseId: e.target.value || null }, 'course')}>
+        <select id={ids.course} value={node.courseId ?? ''} onChange={(e) => update({ courseId: e.target.value || null }, null)}>
           <option value="">{t('funnels.inspector.noCourse')}</option>
           {node.courseId && !courses.some((c) => c.id === node.courseId) && <option value={node.courseId}>{node.courseId}</option>}
           {courses.map((c) => (

@@ -129,10 +129,11 @@ export function createFunnelStore(client: StudioClient, funnel: Funnel, scanner:
       set({ history: redoHistory(get().history) });
     },
     select(selection) {
-      set({ selection });
+      // Another selection starts a new edit: typing in the same field later is a new undo step.
+      set({ selection, history: { ...get().history, lastCoalesce: null } });
     },
     focusNode(nodeId) {
-      set({ selection: { kind: 'node', id: nodeId }, focus: { nodeId, seq: ++focusSeq } });
+      set({ selection: { kind: 'node', id: nodeId }, focus: { nodeId, seq: ++focusSeq }, history: { ...get().history, lastCoalesce: null } });
     },
     drag(moves) {
       set({ dragging: { ...get().dragging, ...Object.fromEntries(moves.map((m) => [m.id, { x: m.x, y: m.y }])) } });
