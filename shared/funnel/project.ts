@@ -122,6 +122,19 @@ function flow(doc: FunnelDocument, graph: Graph, rates: ArrayLike<number>): { to
   return { totals, nodes };
 }
 
+/** Net revenue (fen, unrounded) only: the forward pass without per-node results, for the many runs of sensitivity. */
+function revenueOnly(doc: FunnelDocument, graph: Graph, rates: ArrayLike<number>, reach: Float64Array, valuePer: Float64Array): number {
+  reach.fill(0);
+  for (const i of graph.order) reach[i] = doc.nodes[i]!.audience;
+  let revenue = 0;
+  for (const i of graph.order) {
+    const r = reach[i]!;
+    revenue += r * valuePer[i]!;
+    for (const { target, edge } of graph.out[i]!) reach[target]! += r * rates[edge]!;
+  }
+  return revenue;
+}
+
 /** Reach, clicks, views, purchases and revenue per node and for the funnel, with every edge at its low, expected and high rate. */
 export function projectFunnel(doc: FunnelDocument): FunnelProjection {
   const graph = graphOf(doc);
@@ -147,12 +160,18 @@ export function sensitivity(doc: FunnelDocument, step = 0.1): { baseFen: number;
   const graph = graphOf(doc);
   const rates = Float64Array.from(doc.edges, (e) => e.expected);
   const baseFen = flow(doc, graph, rates).totals.revenueFen;
+  // Steps on or after a cycle are not in `graph.order`: their reach stays 0, as in `flow`.
+  const reach = new Float64Array(doc.nodes.length);
+  const valuePer = Float64Array.from(doc.nodes, (n) => (NODE_STAGE[n.kind] === 'goal' ? n.priceFen : NODE_STAGE[n.kind] === 'refund' ? -n.priceFen : 0));
+  const inOrder = new Uint8Array(doc.nodes.length);
+  for (const i of graph.order) inOrder[i] = 1;
+  const acyclic: Graph = { order: graph.order, out: graph.out.map((list) => list.filter((o) => inOrder[o.target])) };
   const edges = doc.edges.map((e, k) => {
     const original = rates[k]!;
     rates[k] = Math.max(0, original * (1 - step));
-    const downFen = flow(doc, graph, rates).totals.revenueFen;
+    const downFen = Math.round(revenueOnly(doc, acyclic, rates, reach, valuePer));
     rates[k] = Math.min(1, original * (1 + step));
-    const upFen = flow(doc, graph, rates).totals.revenueFen;
+    const upFen = Math.round(revenueOnly(doc, acyclic, rates, reach, valuePer));
     rates[k] = original;
     return { edgeId: e.id, source: e.source, target: e.target, downFen, upFen, swingFen: Math.max(Math.abs(upFen - baseFen), Math.abs(downFen - baseFen)) };
   });

@@ -65,19 +65,21 @@ function Canvas() {
     );
   }, [doc, analysis, actuals]);
 
-  const nodes = useMemo<StepFlowNode[]>(
+  const placed = useMemo<StepFlowNode[]>(
     () =>
       doc.nodes.map((node) => ({
         id: node.id,
         type: 'step',
-        position: dragging[node.id] ?? { x: node.x, y: node.y },
+        position: { x: node.x, y: node.y },
         data: data.get(node.id)!,
         selected: selection?.kind === 'node' && selection.id === node.id,
         width: STEP_WIDTH,
         height: STEP_HEIGHT,
       })),
-    [doc, data, dragging, selection],
+    [doc, data, selection],
   );
+  // While dragging, only the dragged nodes get new objects: React Flow skips every node whose object is unchanged.
+  const nodes = useMemo(() => (Object.keys(dragging).length === 0 ? placed : placed.map((n) => (dragging[n.id] ? { ...n, position: dragging[n.id]!, dragging: true } : n))), [placed, dragging]);
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -162,6 +164,7 @@ function Canvas() {
         onPaneClick={() => store.getState().select(null)}
         deleteKeyCode={['Delete', 'Backspace']}
         fitView
+        onlyRenderVisibleElements
         minZoom={0.1}
       >
         <Background />
