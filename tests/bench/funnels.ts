@@ -103,14 +103,12 @@ try {
   await call('funnels.save', { id: created.id, baseVersion: created.version, document: plan });
 
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(`${studio.openUrl.replace(/#.*/, '')}${new URL(studio.openUrl).hash}`);
+  await page.goto(studio.openUrl);
   await page.locator('[data-ready="true"]').waitFor();
-  await page.evaluate((id) => {
-    window.location.hash = `#/funnels/${id}`;
-  }, created.id);
+  await page.getByRole('link', { name: '营销漏斗' }).click();
+  await page.getByRole('button', { name: `打开漏斗「${plan.name}」` }).click();
   const canvas = page.getByRole('region', { name: '漏斗画布' });
   await canvas.locator('.react-flow__node').first().waitFor();
-  // Zoom in so the dragged node is large and the others still render around it.
   const node = canvas.locator('.react-flow__node[data-id="n5"]');
   const box = (await node.boundingBox())!;
   const x0 = box.x + box.width / 2;

@@ -269,7 +269,7 @@ export function AnalysisPanel() {
     <section className="fn-analysis panel" aria-label={t('funnels.tabs.label')}>
       <div role="tablist" className="segmented" aria-label={t('funnels.tabs.label')}>
         {TABS.map((id) => (
-          <button key={id} type="button" role="tab" id={`fn-tab-${id}`} aria-selected={tab === id} aria-controls="fn-tabpanel" onClick={() => setTab(id)}>
+          <button key={id} type="button" role="tab" className={`segment${tab === id ? ' selected' : ''}`} id={`fn-tab-${id}`} aria-selected={tab === id} aria-controls="fn-tabpanel" onClick={() => setTab(id)}>
             {t(`funnels.tabs.${id}`)}
             {id === 'findings' && errors > 0 ? ` (${errors})` : ''}
           </button>

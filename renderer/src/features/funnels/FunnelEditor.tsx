@@ -41,8 +41,8 @@ function Palette() {
     state.focusNode(id);
   };
   return (
-    <nav className="fn-palette panel" aria-label={t('funnels.palette')}>
-      <h2>{t('funnels.palette')}</h2>
+    <nav className="fn-palette" aria-label={t('funnels.palette')}>
+      <span className="muted">{t('funnels.palette')}</span>
       <ul>
         {NODE_KINDS.map((kind) => (
           <li key={kind}>
@@ -165,8 +165,8 @@ function Editor({ store }: { store: FunnelStore }) {
     <FunnelProvider store={store}>
       <main className="page fn-editor" onKeyDown={onKeyDown} data-save-state={saveState}>
         <Header />
+        <Palette />
         <div className="fn-columns">
-          <Palette />
           <FunnelCanvas />
           <Inspector />
         </div>
