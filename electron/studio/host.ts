@@ -188,7 +188,8 @@ export function createStudioHost(options: HostOptions): StudioHost {
           saveBody: (input) => lessonBodies.save(input),
           now,
         }),
-        funnels: new FunnelService(result.db, now),
+        // Exports scan each step's text with the workspace's compliance scanner (rules plus team lists).
+        funnels: new FunnelService(result.db, now, (text) => requireWorkspace().compliance.scanText(text)),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
     } else if (result.state === 'corrupt') {

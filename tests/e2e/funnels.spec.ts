@@ -1,7 +1,7 @@
 /**
  * The funnel planner end to end: build the classic campaign from its template, add 服务号 sends until one month holds
- * five and see the fifth flagged with its rule, jump to it, fix it (and undo/redo the fix), then export the canvas as
- * PNG and the steps as CSV and look inside both files.
+ * five and see the fifth flagged with its rule, jump to it, fix it (and undo/redo the fix), see inducement in a message
+ * flagged on its node, then export the canvas as PNG and the steps as CSV and look inside both files.
  */
 import fs from 'node:fs';
 import { PNG } from 'pngjs';
@@ -84,6 +84,15 @@ test('classic funnel: the fifth 服务号 send in a month is an error that cites
   await page.getByRole('button', { name: '撤销' }).click();
   await expect(page.locator('li[data-rule="oa.service.massSend.monthly"]')).toHaveCount(1);
   await page.getByRole('button', { name: '重做' }).click();
+  await expect(page.getByText('没有发现问题。')).toBeVisible();
+
+  // Every message text goes through the compliance engine (the page's scanning worker): inducement flags the node.
+  const text = page.getByRole('textbox', { name: '文案', exact: true });
+  await text.fill('转发到朋友圈集满 30 个赞即可免费领取课程');
+  await expect(editor.node(fifth).locator('.fn-badge-inducement')).toHaveText('诱导分享/关注');
+  await expect(page.locator('li[data-rule="plan.compliance"]').first()).toContainText('合规扫描');
+  await text.fill('七月第一周的直播预告');
+  await expect(editor.node(fifth).locator('.fn-badge-inducement')).toHaveCount(0);
   await expect(page.getByText('没有发现问题。')).toBeVisible();
   await editor.expectSaved();
 

@@ -11,7 +11,9 @@ import {
   FunnelDocumentError,
   attributeActuals,
   checkFunnelIntegrity,
+  complianceFindings,
   emptyFunnel,
+  funnelTexts,
   funnelCsv,
   funnelSettingsSchema,
   instantiateTemplate,
@@ -24,6 +26,7 @@ import {
   type FunnelSettings,
 } from '../../../shared/funnel/index';
 import type { Funnel } from '../../../shared/funnel/contract';
+import type { Finding } from '../../../shared/compliance/types';
 import { renderFunnelPng } from './funnel-render';
 import { safeFileName } from './preview';
 
@@ -53,6 +56,8 @@ export class FunnelService {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
+    /** The workspace's compliance scanner, so exports carry the same findings the page shows. */
+    private readonly scanText: (text: string) => Finding[] = () => [],
   ) {
     this.stmt = {
       list: db.prepare<[], FunnelRow>('SELECT * FROM funnels WHERE deleted_at IS NULL ORDER BY updated_at DESC, id'),
@@ -163,9 +168,15 @@ export class FunnelService {
     return next;
   }
 
+  /** Rule findings and compliance findings of every message text, as the page shows them. */
+  private findings(document: FunnelDocument) {
+    const scans = funnelTexts(document).map((f) => ({ ...f, findings: this.scanText(f.text) }));
+    return [...validateFunnel(document, this.settings()), ...complianceFindings(document, scans)];
+  }
+
   exportPng(input: HandlerInput<'funnels.exportPng'>): MethodOutput<'funnels.exportPng'> {
     const { document } = this.get(input.id);
-    const findings = validateFunnel(document, this.settings());
+    const findings = this.findings(document);
     const subtitle =
       input.locale === 'zh'
         ? `${document.nodes.length} 个步骤 · 北京时间 · 导出于 ${this.now().toISOString().slice(0, 10)}`
@@ -176,7 +187,7 @@ export class FunnelService {
 
   exportCsv(input: HandlerInput<'funnels.exportCsv'>): MethodOutput<'funnels.exportCsv'> {
     const { document } = this.get(input.id);
-    const csv = funnelCsv(document, projectFunnel(document), validateFunnel(document, this.settings()), input.locale);
+    const csv = funnelCsv(document, projectFunnel(document), this.findings(document), input.locale);
     return { fileName: `${safeFileName(document.name) || 'funnel'}-${input.locale === 'zh' ? '步骤' : 'steps'}.csv`, csv };
   }
 

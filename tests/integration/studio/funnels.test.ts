@@ -82,7 +82,14 @@ describe('funnels in the workspace', () => {
   it('exports the steps as CSV and the canvas as a PNG drawn in the host', async () => {
     const host = openHost(tempDir());
     const f = await callOk(host, 'funnels.create', { name: '导出', templateId: 'classic-live', startDay: '2026-06-01' });
+    // A step whose message induces sharing: the export carries the compliance finding beside the rule findings.
+    const doc = structuredClone(f.document);
+    doc.nodes.find((n) => n.id === 'follow')!.text = '转发到朋友圈集满 30 个赞即可免费领取课程';
+    await callOk(host, 'funnels.save', { id: f.id, baseVersion: 1, document: doc });
     const csv = await callOk(host, 'funnels.exportCsv', { id: f.id });
+    const followRow = csv.csv.split('\r\n').find((row) => row.includes(',follow,'))!;
+    expect(followRow).toContain('[plan.compliance] 合规扫描');
+    expect(csv.csv.split('\r\n').find((row) => row.includes(',preview,'))).not.toContain('plan.compliance');
     expect(csv.fileName).toBe('导出-步骤.csv');
     expect(csv.csv.startsWith('\uFEFF序号,')).toBe(true);
     expect(csv.csv.trimEnd().split('\r\n')).toHaveLength(7);
@@ -100,6 +107,8 @@ describe('funnels in the workspace', () => {
     expect(at(49, 48 + 56 + 40)).toEqual(rgbOf(NODE_KIND_COLORS.serviceMassSend));
     // The refund node (x 1500) has its red stripe there.
     expect(at(48 + 1500 + 1, 48 + 56 + 40)).toEqual(rgbOf(NODE_KIND_COLORS.refund));
+    // The follow-up step has an error (the compliance finding): its border is drawn in red.
+    expect(at(48 + 600 + 110, 48 + 56 + 120)).toEqual([0xfa, 0x51, 0x51]);
     // The background between nodes is the page grey.
     expect(at(5, image.height - 5)).toEqual([0xf7, 0xf7, 0xf7]);
   });
