@@ -134,6 +134,12 @@ try {
   } else {
     console.log('  no DrawFrame events in the trace');
   }
+  // Work done for each mouse move (React, React Flow, the store), independent of how the compositor schedules frames.
+  const moves = trace.traceEvents.filter((e) => e.name === 'EventDispatch' && e.ph === 'X' && (e.args?.data as { type?: string } | undefined)?.type === 'mousemove').map((e) => (e.dur ?? 0) / 1000);
+  if (moves.length > 0) {
+    const m = stats(moves);
+    console.log(`  mousemove handling ${moves.length}   median ${m.median.toFixed(2)} ms   p95 ${m.p95.toFixed(2)} ms   max ${Math.max(...moves).toFixed(1)} ms`);
+  }
   if (tasks.length > 0) {
     const t = stats(tasks);
     console.log(`  tasks ${tasks.length}   median ${t.median.toFixed(2)} ms   p95 ${t.p95.toFixed(2)} ms   longest ${Math.max(...tasks).toFixed(1)} ms   over 16 ms: ${long.length}`);
