@@ -247,6 +247,17 @@ export function createFunnelStore(client: StudioClient, funnel: Funnel, scanner:
     (settings) => !disposed && store.setState({ settings }),
     () => {},
   );
+  if (scanner) {
+    // The team's term lists, as the course editor's scans use them; until they arrive the rules alone apply.
+    void client.call('compliance.scannerConfig', {}).then(
+      (config) => {
+        if (disposed) return;
+        scanner.configure(config);
+        scheduleScan();
+      },
+      () => {},
+    );
+  }
   scheduleScan();
   return store;
 }
