@@ -2,7 +2,7 @@
  * The funnel planner's contract methods, spread into the method table (shared/contract/methods.ts).
  */
 import { z } from 'zod';
-import { funnelDocumentSchema } from './document';
+import { funnelDocumentSchema, isRealDay } from './document';
 import { funnelSettingsSchema } from './rules';
 import { FUNNEL_TEMPLATE_IDS } from './templates';
 
@@ -53,7 +53,11 @@ export const funnelMethods = {
     input: z.object({
       name: z.string().trim().min(1, 'funnel.nameRequired').max(60, 'funnel.nameTooLong'),
       templateId: z.enum(FUNNEL_TEMPLATE_IDS).optional(),
-      startDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'funnel.dayInvalid').optional(),
+      startDay: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'funnel.dayInvalid')
+        .refine(isRealDay, 'funnel.dayInvalid')
+        .optional(),
       locale: z.enum(['zh', 'en']).default('zh'),
     }),
     output: funnelSchema,

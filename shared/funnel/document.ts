@@ -74,7 +74,17 @@ export const SEND_KINDS: readonly NodeKind[] = [
 
 /** A local time in China (Asia/Shanghai, no offset written): `YYYY-MM-DDTHH:mm`. */
 export const LOCAL_TIME_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d$/;
-const localTime = z.string().regex(LOCAL_TIME_RE, 'funnel.timeInvalid');
+/** True for a calendar day that exists (`2026-02-30` does not): the pattern alone cannot tell. */
+export function isRealDay(day: string): boolean {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+const localTime = z
+  .string()
+  .regex(LOCAL_TIME_RE, 'funnel.timeInvalid')
+  .refine((t) => isRealDay(t.slice(0, 10)), 'funnel.timeInvalid');
 
 export const FUNNEL_LIMITS = { maxNodes: 500, maxEdges: 1500, maxText: 5000, maxLabel: 60, maxName: 60, maxAudience: 1_000_000_000 } as const;
 

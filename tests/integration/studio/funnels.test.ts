@@ -48,6 +48,16 @@ describe('funnels in the workspace', () => {
     });
     expect((await callOk(host, 'funnels.get', { id: created.id })).version).toBe(2);
 
+    // Days and times that do not exist are refused with their field, nothing created.
+    expect((await callError(host, 'funnels.create', { name: 'x', templateId: 'classic-live', startDay: '2026-02-30' })).fields).toEqual([
+      { path: 'startDay', code: 'funnel.dayInvalid' },
+    ]);
+    const badTime = structuredClone(doc);
+    badTime.nodes[0]!.at = '2026-06-31T20:00';
+    expect((await callError(host, 'funnels.save', { id: created.id, baseVersion: 2, document: badTime })).fields).toEqual([
+      { path: 'document.nodes.0.at', code: 'funnel.timeInvalid' },
+    ]);
+
     const empty = await callOk(host, 'funnels.create', { name: '空白计划' });
     expect(empty.document.nodes).toEqual([]);
     expect((await callOk(host, 'funnels.list', {})).items.map((i) => i.name).sort()).toEqual(['六月直播', '空白计划']);
