@@ -119,4 +119,14 @@ test('classic funnel: the fifth 服务号 send in a month is an error that cites
   expect(rows).toHaveLength(1 + 10);
   expect(rows[1]).toMatch(/^1,preview,服务号群发,服务号推送预告,2026-06-01T20:00,/);
   expect(rows.some((row) => row.includes(`,${fifth},服务号群发,服务号群发,2026-07-06T20:00,`))).toBe(true);
+
+  // Back in the list the plan is there with its ten steps; deleting asks first.
+  await page.getByRole('button', { name: '返回漏斗列表' }).click();
+  await expect(page.getByRole('button', { name: '打开漏斗「六月直播课」' })).toContainText('10 个步骤');
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await page.getByRole('button', { name: '删除漏斗「六月直播课」' }).click();
+  await expect(page.getByRole('button', { name: '打开漏斗「六月直播课」' })).toBeVisible();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: '删除漏斗「六月直播课」' }).click();
+  await expect(page.getByText('还没有漏斗计划。')).toBeVisible();
 });

@@ -25,6 +25,7 @@ export function FunnelsPage() {
   const [error, setError] = useState<string | null>(null);
   const ids = { name: useId(), template: useId(), start: useId() };
 
+  const [reloads, setReloads] = useState(0);
   useEffect(() => {
     let live = true;
     client.call('funnels.list', {}).then(
@@ -34,7 +35,17 @@ export function FunnelsPage() {
     return () => {
       live = false;
     };
-  }, [client]);
+  }, [client, reloads]);
+
+  const remove = async (id: string, itemName: string) => {
+    if (!window.confirm(t('funnels.confirmDelete', { name: itemName }))) return;
+    try {
+      await client.call('funnels.delete', { id });
+      setReloads((n) => n + 1);
+    } catch (e) {
+      setError(e instanceof StudioError ? e.code : 'INTERNAL');
+    }
+  };
 
   const templates = funnelTemplates();
   const create = async (event: FormEvent) => {
@@ -98,13 +109,16 @@ export function FunnelsPage() {
       {items && items.length === 0 && <p className="empty muted">{t('funnels.empty')}</p>}
       <ul className="fn-list" aria-label={t('funnels.list')}>
         {items?.map((item) => (
-          <li key={item.id}>
+          <li key={item.id} className="fn-list-item">
             <button type="button" className="fn-open" aria-label={t('funnels.open', { name: item.name })} onClick={() => navigate({ name: 'funnel', id: item.id })}>
               <strong>{item.name}</strong>
               <span className="muted">
                 {t('funnels.steps', { count: item.nodeCount })}
                 {item.startsAt ? ` · ${t('funnels.startsAt', { at: item.startsAt.replace('T', ' ') })}` : ''}
               </span>
+            </button>
+            <button type="button" className="link-button danger" aria-label={t('funnels.delete', { name: item.name })} onClick={() => void remove(item.id, item.name)}>
+              {t('funnels.deleteShort')}
             </button>
           </li>
         ))}

@@ -7,6 +7,9 @@ export const funnelsEnUS: typeof funnelsZhCN = {
   list: 'Funnel plans',
   empty: 'No funnel plans yet.',
   open: 'Open funnel “{{name}}”',
+  delete: 'Delete funnel “{{name}}”',
+  deleteShort: 'Delete',
+  confirmDelete: 'Delete funnel “{{name}}”?',
   steps: '{{count}} steps',
   startsAt: 'starts {{at}}',
   create: {

@@ -5,6 +5,9 @@ export const funnelsZhCN = {
   list: '漏斗计划',
   empty: '还没有漏斗计划。',
   open: '打开漏斗「{{name}}」',
+  delete: '删除漏斗「{{name}}」',
+  deleteShort: '删除',
+  confirmDelete: '删除漏斗「{{name}}」？',
   steps: '{{count}} 个步骤',
   startsAt: '开始于 {{at}}',
   create: {
