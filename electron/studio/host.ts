@@ -34,6 +34,7 @@ import { PackageService } from './services/packages';
 import { PackageJobs, type HostFilePicker } from './services/package-jobs';
 import { SearchIndex } from './services/search';
 import { VersionService } from './services/versions';
+import { FunnelService } from './services/funnels';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
 import { quote as quoteOrder } from '../../shared/domain/pricing';
@@ -130,6 +131,7 @@ interface Workspace {
   versions: VersionService;
   packages: PackageService;
   packageJobs: PackageJobs;
+  funnels: FunnelService;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -197,6 +199,8 @@ export function createStudioHost(options: HostOptions): StudioHost {
           files: options.files ?? null,
           progressed: (jobId, progress) => emit('packages.progressed', { jobId, ...progress }),
         }),
+        // Exports scan each step's text with the workspace's compliance scanner (rules plus team lists).
+        funnels: new FunnelService(result.db, now, (text) => requireWorkspace().compliance.scanText(text)),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
     } else if (result.state === 'corrupt') {
@@ -391,6 +395,29 @@ export function createStudioHost(options: HostOptions): StudioHost {
       workspace: requireWorkspace,
       changed: (id, version) => emit('courses.changed', { id, version, deleted: false }),
     }),
+    'funnels.list': () => requireWorkspace().funnels.list(),
+    'funnels.get': ({ id }) => requireWorkspace().funnels.get(id),
+    'funnels.create': (input) => requireWorkspace().funnels.create(input),
+    'funnels.save': (input) => requireWorkspace().funnels.save(input),
+    'funnels.delete': ({ id }) => {
+      requireWorkspace().funnels.delete(id);
+      return { id };
+    },
+    'funnels.settings': () => requireWorkspace().funnels.settings(),
+    'funnels.updateSettings': (patch) => requireWorkspace().funnels.updateSettings(patch),
+    'funnels.exportPng': (input) => requireWorkspace().funnels.exportPng(input),
+    'funnels.exportCsv': (input) => requireWorkspace().funnels.exportCsv(input),
+    'funnels.actuals': ({ id }) =>
+      requireWorkspace().funnels.actuals(
+        id,
+        link && link.status().state === 'ready'
+          ? {
+              events: (query) => requireLink().call('events.list', { query }),
+              orders: (query) => requireLink().call('orders.list', { query }),
+            }
+          : null,
+        log,
+      ),
     'audit.exportCsv': async () => {
       const csv = await requireLink().call('audit.csv');
       // Decoding the HTTP body drops the BOM the companion sends; Excel needs it to read the Chinese right.

@@ -165,6 +165,8 @@ describe('a fresh data folder', () => {
         'course_type_details',
         'course_versions',
         'courses',
+        'funnel_settings',
+        'funnels',
         'lesson_bodies',
         'lesson_body_images',
         'lesson_body_versions',
