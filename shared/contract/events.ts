@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { companionStatusSchema, workspaceStatusSchema } from './methods';
 import { settingsSchema } from '../settings';
+import { publishJobSchema } from '../companion/api';
 
 export const events = {
   /** A course was created, saved, deleted or restored; `version` is its new version (0 when deleted). */
@@ -15,6 +16,10 @@ export const events = {
   'companion.changed': companionStatusSchema,
   /** A file was added to the media library (or its metadata filled in) or removed from it. */
   'media.changed': z.object({ hash: z.string(), deleted: z.boolean() }),
+  /** A course's publish job moved on (uploading → … → published, failed or noPublishRights). */
+  'publish.changed': z.object({ courseId: z.string(), job: publishJobSchema }),
+  /** The offline copy of orders, team, events and funnel facts was refreshed from the companion. */
+  'insights.changed': z.object({ cachedAt: z.string() }),
 } as const;
 
 export type Events = typeof events;
