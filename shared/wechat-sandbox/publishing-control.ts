@@ -57,7 +57,7 @@ export const publishingControl = {
       bodyImages: z.number().int(),
       drafts: z.number().int(),
       publishes: z.array(
-        z.object({ publishId: z.string(), status: z.number().int(), articleUrl: z.string().nullable(), title: z.string(), content: z.string() }),
+        z.object({ publishId: z.string(), status: z.number().int(), articleUrl: z.string().nullable(), title: z.string(), digest: z.string(), content: z.string() }),
       ),
       messages: z.array(
         z.object({

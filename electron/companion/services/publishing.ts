@@ -6,12 +6,7 @@
  * uploading twice. WeChat's 48001 (no rights to the publishing APIs, §6.4) ends a job in `noPublishRights`.
  */
 import type Database from 'better-sqlite3';
-import {
-  ACTIVE_PUBLISH_STATES,
-  createPublishJobSchema,
-  type PublishJob,
-  type PublishJobState,
-} from '../../../shared/companion/api';
+import { ACTIVE_PUBLISH_STATES, type createPublishJobSchema, type PublishJob, type PublishJobState } from '../../../shared/companion/api';
 import type { z } from 'zod';
 import { CompanionError, isCompanionError } from '../errors';
 import type { WechatClient } from '../wechat/client';

@@ -117,7 +117,7 @@ export async function publishRoutes(app: FastifyInstance, ctx: SandboxContext): 
     if (media.data.length > rules.maxBytes) return fail(40006, `${type} is at most ${rules.maxBytes} bytes`);
     if (type === 'video') {
       const description = form.find((p) => p.name === 'description')?.data.toString('utf8');
-      let ok = false;
+      let ok: boolean;
       try {
         const parsed = description ? (JSON.parse(description) as Record<string, unknown>) : null;
         ok = typeof parsed?.title === 'string' && typeof parsed.introduction === 'string';

@@ -239,7 +239,7 @@ export class PublishingState {
       drafts: [...this.drafts.values()].filter((d) => d.appId === appId).length,
       publishes: [...this.publishes.values()]
         .filter((j) => j.appId === appId)
-        .map((j) => ({ publishId: j.publishId, status: j.status, articleUrl: j.articleUrls[0] ?? null, title: j.articles[0]?.title ?? '', content: j.articles[0]?.content ?? '' })),
+        .map((j) => ({ publishId: j.publishId, status: j.status, articleUrl: j.articleUrls[0] ?? null, title: j.articles[0]?.title ?? '', digest: j.articles[0]?.digest ?? '', content: j.articles[0]?.content ?? '' })),
       messages: this.messages
         .filter((m) => m.appId === appId)
         .map((m) => ({ kind: m.kind, msgId: m.msgId, openid: m.openid, templateId: m.templateId, at: new Date(m.at).toISOString(), data: m.data })),
