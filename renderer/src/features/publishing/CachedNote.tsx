@@ -6,7 +6,7 @@ export function CachedNote({ cachedAt }: { cachedAt: string | undefined }) {
   if (cachedAt === undefined) return null;
   const time = cachedAt ? new Date(cachedAt).toLocaleString(i18n.language) : '—';
   return (
-    <p className="banner" role="status" data-testid="cached-note">
+    <p className="publish-note" role="status" data-testid="cached-note">
       {t('publishing.cached', { time })}
     </p>
   );

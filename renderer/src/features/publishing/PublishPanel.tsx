@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StudioError, type MethodOutput } from '../../../../shared/contract/index';
 import { saveTextFile } from '../../api/save-file';
-import { useStores } from '../../app/stores';
+import { useApp, useStores } from '../../app/stores';
+import './publishing.css';
 import { useEditor, useEditorStore } from '../courses/CourseEditor';
 
 type Job = MethodOutput<'publish.start'>;
@@ -20,6 +21,7 @@ export function PublishPanel() {
   const { client } = useStores();
   const editor = useEditorStore();
   const courseId = useEditor((s) => s.courseId);
+  const companionState = useApp((s) => s.companion?.state);
   const [job, setJob] = useState<Job | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -28,8 +30,9 @@ export function PublishPanel() {
 
   useEffect(() => {
     let live = true;
+    // Asked again when the companion becomes ready: its answer is fresher than the one kept in the workspace.
     client.call('publish.status', { courseId }).then(
-      (s) => live && setJob((current) => current ?? s.job),
+      (s) => live && s.job && setJob(s.job),
       () => {},
     );
     const off = client.on('publish.changed', (e) => {
@@ -39,7 +42,7 @@ export function PublishPanel() {
       live = false;
       off();
     };
-  }, [client, courseId]);
+  }, [client, courseId, companionState]);
 
   useEffect(() => {
     if (job?.state !== 'noPublishRights') return;
@@ -74,9 +77,10 @@ export function PublishPanel() {
     <section className="field publish-panel" aria-labelledby="publish-title" data-testid="publish-panel">
       <h2 id="publish-title">{t('publishing.title')}</h2>
       <p className="muted hint">{t('publishing.intro')}</p>
-      <button type="button" disabled={busy || running} onClick={start}>
+      <button type="button" disabled={busy || running || companionState !== 'ready'} onClick={start}>
         {busy ? t('publishing.starting') : job?.state === 'published' ? t('publishing.again') : t('publishing.start')}
       </button>
+      {companionState !== 'ready' && <p className="muted hint">{t(`companion.state.${companionState ?? 'stopped'}`)}</p>}
       {problem && (
         <p className="field-error" role="alert">
           {problem}
@@ -97,7 +101,7 @@ export function PublishPanel() {
         </p>
       )}
       {job?.state === 'noPublishRights' && (
-        <div className="banner" data-testid="no-publish-rights">
+        <div className="publish-note" data-testid="no-publish-rights">
           <p>{t('publishing.noRights.explain')}</p>
           {exported && (
             <>

@@ -32,7 +32,7 @@ export function RemindersPanel() {
 
   const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '—');
   return (
-    <section className="field" aria-labelledby="reminders-title" data-testid="reminders-panel">
+    <section className="field reminders-panel" aria-labelledby="reminders-title" data-testid="reminders-panel">
       <h2 id="reminders-title">{t('publishing.reminders.title')}</h2>
       <p className="muted hint">{t('publishing.reminders.intro')}</p>
       <label htmlFor={ids.kind}>{t('publishing.reminders.kind')}</label>
