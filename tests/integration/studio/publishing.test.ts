@@ -57,7 +57,7 @@ async function setUp() {
   new SecretBox<Record<string, string>>(dataDir, keyFileSealer(dataDir)).update({ remoteDeviceToken: editor.token });
   const host = openHost(dataDir, { companion: { launcher, sealer: keyFileSealer(dataDir) } });
   await companionState(host, 'ready');
-  return { sandbox, c, owner, host };
+  return { sandbox, c, owner, host, dataDir };
 }
 
 function saveInput(course: Course, changes: Partial<MethodInput<'courses.save'>>): MethodInput<'courses.save'> {
@@ -68,7 +68,11 @@ function saveInput(course: Course, changes: Partial<MethodInput<'courses.save'>>
 const importImage = (host: StudioHost, name: string, bytes: Buffer) => callOk(host, 'media.importImage', { fileName: name, dataBase64: bytes.toString('base64') });
 
 /** A course with a 2.35:1 cover, its crop, one chapter of one lesson whose body shows a local image. */
+let outlineIds = 0;
 async function publishableCourse(host: StudioHost, title = '手机摄影入门', lessonTitle = '构图的三个习惯') {
+  // Outline ids are unique across a workspace.
+  const n = ++outlineIds;
+  const lessonId = `l${n}`;
   const cover = await importImage(host, 'cover.png', pngBytes(470, 200, { shade: 0x30 }));
   const figure = await importImage(host, 'figure.png', pngBytes(120, 80, { shade: 0x90 }));
   const created = await callOk(host, 'courses.create', { title, summary: '用手机拍出好照片：构图、光线与后期。' });
@@ -78,16 +82,16 @@ async function publishableCourse(host: StudioHost, title = '手机摄影入门',
     saveInput(created, {
       coverHash: cover.hash,
       coverCrops: { crop235: { x1: 0, y1: 0, x2: 1, y2: 1 }, crop11: null, focus: null },
-      chapters: [{ id: 'ch1', title: '第一章 构图', lessons: [{ id: 'l1', title: lessonTitle }] }],
+      chapters: [{ id: `ch${n}`, title: '第一章 构图', lessons: [{ id: lessonId, title: lessonTitle }] }],
     }),
   );
   await callOk(host, 'lessons.saveBody', {
     courseId: course.id,
-    lessonId: 'l1',
+    lessonId,
     baseVersion: 0,
     html: `<p>先看光，再按快门。</p><figure><img src="studio-media:${figure.hash}" alt="示例"></figure>`,
   });
-  return { course, figure };
+  return { course, figure, lessonId };
 }
 
 async function publishedJob(host: StudioHost, courseId: string, state: string) {
@@ -102,7 +106,7 @@ describe('publishing a course to the official account', () => {
   it('uploads the cover and body image, drafts, submits, follows PUBLISHJOBFINISH to the article URL', async () => {
     const { sandbox, host } = await setUp();
     const events = recordEvents(host);
-    const { course, figure } = await publishableCourse(host);
+    const { course, figure, lessonId } = await publishableCourse(host);
 
     const started = await callOk(host, 'publish.start', { courseId: course.id });
     expect(started).toMatchObject({ courseId: course.id, state: 'uploading', articleUrl: null, error: null });
@@ -127,7 +131,7 @@ describe('publishing a course to the official account', () => {
     expect(await page.text()).toContain('手机摄影入门');
 
     // The body image is marked uploaded with its URL; a snapshot was taken before publishing.
-    const body = await callOk(host, 'lessons.getBody', { courseId: course.id, lessonId: 'l1' });
+    const body = await callOk(host, 'lessons.getBody', { courseId: course.id, lessonId });
     expect(body.images).toEqual([expect.objectContaining({ hash: figure.hash, uploadState: 'uploaded' })]);
     const versions = await callOk(host, 'versions.list', { courseId: course.id });
     expect(versions.items.map((v) => v.reason)).toContain('beforeSync');
@@ -185,7 +189,13 @@ function nextBeijingMidnight(ms: number): number {
 
 describe('live reminders and the offline cache', () => {
   it('reminds buyers within the daily quota, records TEMPLATESENDJOBFINISH, and reads orders offline', async () => {
-    const { sandbox, c, host } = await setUp();
+    const { sandbox, c, host, dataDir } = await setUp();
+    // The host pulls the team's data as soon as the companion is ready.
+    await eventually(
+      async () => (await callOk(host, 'insights.get', {})).cachedAt,
+      (at) => at !== null,
+      10_000,
+    );
     const buyers = ['lin-xiaoman', 'zhou-yiming', 'chen-siyuan'];
     for (const userId of buyers) await control(sandbox, 'events.fire', { appId: OA_APP_ID, userId, event: 'subscribe' });
     await control(sandbox, 'templates.put', { appId: OA_APP_ID, templateId: 'tmpl-live-start-01', kind: 'template', title: '直播开始提醒', keys: ['thing1', 'time2'] });
@@ -253,5 +263,17 @@ describe('live reminders and the offline cache', () => {
     expect(team.cachedAt).toBe(cached.cachedAt);
     expect(team.items.map((m) => m.role).sort()).toEqual(['editor', 'owner']);
     expect((await callOk(host, 'wechatEvents.list', { type: 'subscribe' })).total).toBe(3);
+
+    // And after a restart of the studio with no companion at all.
+    await host.close();
+    const alone = openHost(dataDir);
+    const orders = await callOk(alone, 'orders.list', { state: 'SUCCESS', limit: 2 });
+    expect(orders).toMatchObject({ total: 3, cachedAt: cached.cachedAt });
+    expect(orders.items).toHaveLength(2);
+    expect((await callOk(alone, 'insights.get', {})).facts).toEqual(cached.facts);
+    // Checked before anything else is needed: a course without a cover cannot become an article.
+    expect(await callError(alone, 'publish.start', { courseId: live.id })).toMatchObject({ code: 'INVALID_INPUT', fields: [{ path: 'coverHash', code: 'article.coverMissing' }] });
+    const { course } = await publishableCourse(alone, '离线时发布');
+    expect((await callError(alone, 'publish.start', { courseId: course.id })).code).toBe('COMPANION_UNAVAILABLE');
   });
 });
