@@ -491,6 +491,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
         emit('companion.changed', status);
         // Whenever the companion becomes reachable, the offline copy is brought up to date.
         if (status.state === 'ready' && workspace) {
+          workspace.publishing.resumeFollowing();
           pullInsights().catch((error: unknown) => log(`insights pull failed: ${error instanceof Error ? error.message : String(error)}`));
         }
       },

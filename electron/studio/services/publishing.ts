@@ -121,6 +121,14 @@ export class PublishingService {
     };
   }
 
+  /** Follows again the jobs that were still running when the studio last stopped (called when the companion is ready). */
+  resumeFollowing(): void {
+    const states = ACTIVE_PUBLISH_STATES.map((state) => `'${state}'`).join(',');
+    for (const row of this.deps.db.prepare<[], { job_json: string }>(`SELECT job_json FROM course_publications WHERE state IN (${states})`).all()) {
+      this.follow(JSON.parse(row.job_json) as PublishJob);
+    }
+  }
+
   close(): void {
     this.closed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);

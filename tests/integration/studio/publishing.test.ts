@@ -148,6 +148,23 @@ describe('publishing a course to the official account', () => {
     expect(again.publishes[1]!.content).toContain(uploadedUrl!.replace(/&/g, '&amp;'));
   });
 
+  it('a studio restarted while a job runs follows it to the end by itself', async () => {
+    const { host, dataDir } = await setUp();
+    const { course, lessonId } = await publishableCourse(host);
+    await callOk(host, 'publish.start', { courseId: course.id });
+    await host.close();
+
+    const again = openHost(dataDir, { companion: { launcher, sealer: keyFileSealer(dataDir) } });
+    const events = recordEvents(again);
+    await eventually(
+      async () => events.filter((e) => e.event === 'publish.changed').map((e) => (e.payload as { job: { state: string } }).job.state),
+      (states) => states.includes('published'),
+      15_000,
+    );
+    const body = await callOk(again, 'lessons.getBody', { courseId: course.id, lessonId });
+    expect(body.images.map((i) => i.uploadState)).toEqual(['uploaded']);
+  });
+
   it('ends in noPublishRights on 48001 and offers a paste-ready export', async () => {
     const { sandbox, host } = await setUp();
     await control(sandbox, 'accounts.setFlags', { appId: OA_APP_ID, noPublishRights: true });
