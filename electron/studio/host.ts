@@ -265,17 +265,21 @@ export function createStudioHost(options: HostOptions): StudioHost {
 
   /**
    * A read that falls back to the offline cache when there is no companion or it cannot be reached (the answer then
-   * carries `cachedAt`); any other error stands.
+   * carries `cachedAt`); any other error stands, and so does unavailability while nothing was ever pulled.
    */
   async function orCache<T>(live: () => Promise<T>, cached: (ws: Workspace) => T): Promise<T> {
+    // Only a cache that was filled at least once answers: an empty one would pass for "no orders, no team".
+    const usable = () => (workspace && workspace.cache.cachedAt() !== null ? workspace : null);
     if (!link) {
-      if (workspace) return cached(workspace);
+      const ws = usable();
+      if (ws) return cached(ws);
       throw new StudioError('COMPANION_UNAVAILABLE', 'No companion is configured');
     }
     try {
       return await live();
     } catch (error) {
-      if (error instanceof StudioError && error.code === 'COMPANION_UNAVAILABLE' && workspace) return cached(workspace);
+      const ws = usable();
+      if (error instanceof StudioError && error.code === 'COMPANION_UNAVAILABLE' && ws) return cached(ws);
       throw error;
     }
   }
