@@ -65,6 +65,13 @@ export class ReminderService {
     if (startsAt.getTime() <= now.getTime()) throw new CompanionError('INVALID_INPUT', 'The live session has already started', { field: 'startsAt' });
     // A lead longer than the time left sends at once: still before the start.
     const sendAt = new Date(Math.max(now.getTime(), startsAt.getTime() - input.leadMinutes * 60_000));
+    // The same reminder asked for twice (a double click, a retried request) is the one schedule: buyers get it once.
+    const same = this.db
+      .prepare<[string, string, string, string, string], { id: string }>(
+        `SELECT id FROM reminder_schedules WHERE course_id = ? AND kind = ? AND template_id = ? AND starts_at = ? AND send_at = ? AND state != 'cancelled'`,
+      )
+      .get(input.courseId, input.kind, input.templateId, startsAt.toISOString(), sendAt.toISOString());
+    if (same) return this.get(same.id);
     const id = newId();
     this.db
       .prepare(

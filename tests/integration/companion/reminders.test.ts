@@ -54,6 +54,8 @@ describe('live reminders', () => {
 
     const created = await ok(companion.app, 'reminders.create', owner, { body: reminder(startsAt) });
     expect(created).toMatchObject({ state: 'scheduled', sendAt: new Date(Date.parse(startsAt) - 3600_000).toISOString() });
+    // Asked again (a double click): the same schedule, not a second message per buyer.
+    expect((await ok(companion.app, 'reminders.create', owner, { body: reminder(startsAt) })).id).toBe(created.id);
     await control(sandbox, 'clock.advance', { seconds: 3600 + 30 });
     const done = await eventually(
       async () => (await ok(companion.app, 'reminders.list', viewer.token, { query: { courseId: COURSE.courseId } })).items[0]!,
