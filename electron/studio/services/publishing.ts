@@ -6,8 +6,8 @@
  * 3. a `beforeSync` snapshot of the course, so what was published can always be found again;
  * 4. the companion's job uploads the cover and the body images still `pending` in article_image_uploads, drafts and
  *    submits; images already uploaded go out with their WeChat URL and are not uploaded again;
- * 5. the job is followed to its end; on success the body images are marked uploaded with their URLs and the article
- *    URL is kept with the course. 48001 (no publishing rights) ends in `noPublishRights`: `export` then gives the
+ * 5. the job is followed to its end; each body image is marked uploaded with its URL as soon as WeChat has it, and
+ *    the article URL is kept with the course. 48001 (no publishing rights) ends in `noPublishRights`: `export` then gives the
  *    article as paste-ready HTML.
  */
 import fs from 'node:fs';
@@ -190,15 +190,14 @@ export class PublishingService {
          ON CONFLICT (course_id) DO UPDATE SET job_id = excluded.job_id, state = excluded.state, article_url = excluded.article_url,
            job_json = excluded.job_json, updated_at = excluded.updated_at`,
       ).run(job.courseId, job.id, job.state, job.articleUrl, JSON.stringify(job), at);
-      if (job.state === 'published') {
-        const mark = db.prepare(
-          `INSERT INTO article_image_uploads (hash, state, wechat_url, updated_at) VALUES (?, 'uploaded', ?, ?)
-           ON CONFLICT (hash) DO UPDATE SET state = 'uploaded', wechat_url = excluded.wechat_url, updated_at = excluded.updated_at`,
-        );
-        for (const image of job.images) {
-          const hash = MEDIA_SRC.exec(image.ref)?.[1];
-          if (hash && image.url) mark.run(hash, image.url, at);
-        }
+      // An image WeChat has a URL for stays uploaded even if the job fails later: the next attempt reuses it.
+      const mark = db.prepare(
+        `INSERT INTO article_image_uploads (hash, state, wechat_url, updated_at) VALUES (?, 'uploaded', ?, ?)
+         ON CONFLICT (hash) DO UPDATE SET state = 'uploaded', wechat_url = excluded.wechat_url, updated_at = excluded.updated_at`,
+      );
+      for (const image of job.images) {
+        const hash = MEDIA_SRC.exec(image.ref)?.[1];
+        if (hash && image.url) mark.run(hash, image.url, at);
       }
       if (before?.job_json !== JSON.stringify(job)) this.deps.changed(job.courseId, job);
     })();

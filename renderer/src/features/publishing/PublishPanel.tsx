@@ -11,6 +11,13 @@ type Export = MethodOutput<'publish.export'>;
 
 const ACTIVE = new Set(['uploading', 'drafting', 'submitting', 'publishing']);
 
+/** Why a job failed, in the creator's language: WeChat's publish_status, else its errcode, else our error code. */
+function failureReason(t: (key: string, options?: Record<string, unknown>) => string, job: Job): string {
+  if (job.publishStatus !== null && job.publishStatus >= 2) return t(`publishing.outcome.${job.publishStatus}`);
+  if (job.error?.errcode) return t('publishing.errcode', { errcode: job.error.errcode });
+  return t(`error.${job.error?.code ?? 'INTERNAL'}`, { defaultValue: t('error.INTERNAL') });
+}
+
 /**
  * 发布到公众号 in the course editor: saves pending edits, starts the publish job (the host runs the compliance gate
  * first), follows it through `publish.changed` to the article URL; without publishing rights, offers the paste-ready
@@ -89,7 +96,7 @@ export function PublishPanel() {
       {job && (
         <p role="status" data-testid="publish-state" data-state={job.state}>
           {t(`publishing.state.${job.state}`)}
-          {job.state === 'failed' && job.error ? `：${job.error.message}` : ''}
+          {job.state === 'failed' && job.error ? `：${failureReason(t, job)}` : ''}
         </p>
       )}
       {job?.state === 'published' && job.articleUrl && (

@@ -18,6 +18,14 @@ export const publishingEnUS: typeof publishingZhCN = {
     failed: 'Publishing failed',
     noPublishRights: 'This account may not publish through the API',
   },
+  outcome: {
+    2: 'the originality check failed',
+    3: 'WeChat could not publish it',
+    4: 'the platform’s review rejected it',
+    5: 'the article was deleted',
+    6: 'the article was banned by the platform',
+  },
+  errcode: 'WeChat answered errcode {{errcode}}',
   articleUrl: 'Article link',
   noRights: {
     explain:

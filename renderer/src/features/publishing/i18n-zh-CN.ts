@@ -16,6 +16,14 @@ export const publishingZhCN = {
     failed: '发表失败',
     noPublishRights: '此公众号没有发表接口权限',
   },
+  outcome: {
+    2: '原创声明校验未通过',
+    3: '微信发表失败',
+    4: '平台审核未通过',
+    5: '文章已被删除',
+    6: '文章已被平台封禁',
+  },
+  errcode: '微信返回错误码 {{errcode}}',
   articleUrl: '文章链接',
   noRights: {
     explain:
