@@ -168,10 +168,12 @@ describe('publishing a course to the official account', () => {
   it('ends in noPublishRights on 48001 and offers a paste-ready export', async () => {
     const { sandbox, host } = await setUp();
     await control(sandbox, 'accounts.setFlags', { appId: OA_APP_ID, noPublishRights: true });
-    const { course, figure } = await publishableCourse(host);
+    const { course, figure, lessonId } = await publishableCourse(host);
     await callOk(host, 'publish.start', { courseId: course.id });
     const job = await publishedJob(host, course.id, 'noPublishRights');
     expect(job!.error).toMatchObject({ code: 'NO_PUBLISH_RIGHTS', errcode: 48001 });
+    // The body image did reach WeChat before the refusal: it stays uploaded for the next attempt.
+    expect((await callOk(host, 'lessons.getBody', { courseId: course.id, lessonId })).images.map((i) => i.uploadState)).toEqual(['uploaded']);
     expect(job!.articleUrl).toBeNull();
     expect((await control(sandbox, 'publishing.state', { appId: OA_APP_ID })).publishes).toEqual([]);
 
