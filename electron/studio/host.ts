@@ -470,6 +470,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
       return { items };
     },
     'reminders.list': ({ courseId }) => requireLink().call('reminders.list', { query: { courseId } }),
+    'reminders.cancel': ({ id }) => requireLink().call('reminders.cancel', { params: { id } }),
     'insights.get': () => requireWorkspace().cache.read(),
     'insights.refresh': async () => {
       await pullInsights();

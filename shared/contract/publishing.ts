@@ -56,6 +56,8 @@ export const publishingMethods = {
     output: z.object({ items: z.array(reminderSchema) }),
   },
   'reminders.list': { input: z.object({ courseId: id }), output: z.object({ items: z.array(reminderSchema) }) },
+  /** Cancels a reminder that has not gone out yet (CONFLICT once it is sending or done). */
+  'reminders.cancel': { input: z.object({ id: z.string().min(1).max(64) }), output: reminderSchema },
   /** The cached orders, per-course sales, team, events and funnel facts (no companion needed). */
   'insights.get': { input: z.object({}), output: insightsSchema },
   /** Pulls them from the companion now (also done at start and whenever the companion becomes ready). */

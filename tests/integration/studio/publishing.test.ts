@@ -239,6 +239,9 @@ describe('live reminders and the offline cache', () => {
       15_000,
     );
 
+    // A subscribe-message reminder scheduled by mistake is cancelled before it goes out.
+    const mistaken = await callOk(host, 'reminders.schedule', { courseId: live.id, kind: 'subscribe', templateId: 'sub-not-this-one' });
+    expect(await callOk(host, 'reminders.cancel', { id: mistaken.items[0]!.id })).toMatchObject({ state: 'cancelled' });
     const scheduled = await callOk(host, 'reminders.schedule', { courseId: live.id, kind: 'template', templateId: 'tmpl-live-start-01' });
     expect(scheduled.items).toHaveLength(1);
     expect(scheduled.items[0]).toMatchObject({ state: 'scheduled', startsAt: startAt, sendAt: new Date(Date.parse(startAt) - 86_400_000).toISOString() });
@@ -246,7 +249,7 @@ describe('live reminders and the offline cache', () => {
     // The send time comes: two go out, the third meets the daily quota and waits for midnight.
     await control(sandbox, 'clock.advance', { seconds: Math.ceil((Date.parse(scheduled.items[0]!.sendAt) - sandbox.clock.now()) / 1000) + 60 });
     const waiting = await eventually(
-      async () => (await callOk(host, 'reminders.list', { courseId: live.id })).items[0]!,
+      async () => (await callOk(host, 'reminders.list', { courseId: live.id })).items.find((r) => r.id === scheduled.items[0]!.id)!,
       (r) => r.state === 'quotaWait' && r.counts.delivered === 2,
       15_000,
     );
@@ -259,7 +262,7 @@ describe('live reminders and the offline cache', () => {
     // After midnight (still before the start) the last buyer is reminded too.
     await control(sandbox, 'clock.advance', { seconds: Math.ceil((Date.parse(waiting.retryAt!) - sandbox.clock.now()) / 1000) + 60 });
     const done = await eventually(
-      async () => (await callOk(host, 'reminders.list', { courseId: live.id })).items[0]!,
+      async () => (await callOk(host, 'reminders.list', { courseId: live.id })).items.find((r) => r.id === scheduled.items[0]!.id)!,
       (r) => r.state === 'done' && r.counts.delivered === 3,
       15_000,
     );

@@ -71,6 +71,14 @@ export function RemindersPanel() {
           {items.map((r) => (
             <li key={r.id}>
               {t('publishing.reminders.sendAt', { time: when(r.sendAt) })} · {t(`publishing.reminders.states.${r.state}`, { time: when(r.retryAt) })}
+              {(r.state === 'scheduled' || r.state === 'quotaWait') && (
+                <>
+                  {' '}
+                  <button type="button" className="secondary" onClick={() => void client.call('reminders.cancel', { id: r.id }).then(load, () => load())}>
+                    {t('publishing.reminders.cancel')}
+                  </button>
+                </>
+              )}
               <br />
               <span className="muted">{t('publishing.reminders.counts', r.counts)}</span>
             </li>

@@ -43,6 +43,7 @@ export const publishingEnUS: typeof publishingZhCN = {
     subscribe: 'Subscribe message (needs the buyer’s consent)',
     templateId: 'Template ID',
     schedule: 'Schedule reminders',
+    cancel: 'Cancel',
     scheduled: '{{count}} reminder(s) scheduled',
     empty: 'No reminders scheduled yet',
     sendAt: 'Sends {{time}}',

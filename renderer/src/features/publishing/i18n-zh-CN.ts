@@ -41,6 +41,7 @@ export const publishingZhCN = {
     subscribe: '订阅消息（需学员授权）',
     templateId: '模板 ID',
     schedule: '安排提醒',
+    cancel: '取消',
     scheduled: '已安排 {{count}} 条提醒',
     empty: '还没有安排提醒',
     sendAt: '{{time}} 发送',
