@@ -450,6 +450,12 @@ export function createStudioHost(options: HostOptions): StudioHost {
       const title = [...course.title].slice(0, 20).join('');
       const b = new Date(Date.parse(startsAt) + 8 * 3600_000);
       const time = `${b.getUTCFullYear()}年${b.getUTCMonth() + 1}月${b.getUTCDate()}日 ${String(b.getUTCHours()).padStart(2, '0')}:${String(b.getUTCMinutes()).padStart(2, '0')}`;
+      // Scheduling again after the start moved replaces the reminders still waiting for the old start.
+      for (const old of (await requireLink().call('reminders.list', { query: { courseId } })).items) {
+        if ((old.state === 'scheduled' || old.state === 'quotaWait') && Date.parse(old.startsAt) !== Date.parse(startsAt)) {
+          await requireLink().call('reminders.cancel', { params: { id: old.id } });
+        }
+      }
       const items = [];
       for (const preset of details.reminders) {
         items.push(

@@ -43,6 +43,8 @@ export const publishingMethods = {
   /**
    * Schedules the reminders a 直播 course's details choose (1 day, 3 h … before its start) to every buyer, as
    * template or subscribe messages; `titleKey` and `timeKey` name the template's keys for the title and the start.
+   * Scheduling again is safe: the same reminder is not doubled, and reminders still waiting for an earlier start
+   * (the session moved) are cancelled.
    */
   'reminders.schedule': {
     input: z.object({

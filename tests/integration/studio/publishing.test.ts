@@ -199,6 +199,31 @@ describe('publishing a course to the official account', () => {
   });
 });
 
+describe('rescheduling live reminders', () => {
+  it('is idempotent, and after the session moved replaces the reminders of the old start', async () => {
+    const { sandbox, host } = await setUp();
+    const first = new Date(sandbox.clock.now() + 3 * 86_400_000).toISOString();
+    const created = await callOk(host, 'courses.create', { title: '周末直播', type: 'live' });
+    const details = created.typeDetails as Record<string, unknown>;
+    const live = await callOk(host, 'courses.save', saveInput(created, { typeDetails: { ...details, startAt: first, reminders: ['1d', '1h'] } as Course['typeDetails'] }));
+    const a = await callOk(host, 'reminders.schedule', { courseId: live.id, kind: 'template', templateId: 'tmpl-live-start-01' });
+    const again = await callOk(host, 'reminders.schedule', { courseId: live.id, kind: 'template', templateId: 'tmpl-live-start-01' });
+    expect(again.items.map((r) => r.id)).toEqual(a.items.map((r) => r.id));
+
+    const moved = new Date(Date.parse(first) + 86_400_000).toISOString();
+    await callOk(host, 'courses.save', saveInput(live, { typeDetails: { ...details, startAt: moved, reminders: ['1d', '1h'] } as Course['typeDetails'] }));
+    const b = await callOk(host, 'reminders.schedule', { courseId: live.id, kind: 'template', templateId: 'tmpl-live-start-01' });
+    const all = (await callOk(host, 'reminders.list', { courseId: live.id })).items;
+    expect(all.filter((r) => r.state === 'cancelled').map((r) => r.id).sort()).toEqual(a.items.map((r) => r.id).sort());
+    expect(all.filter((r) => r.state === 'scheduled').map((r) => r.id).sort()).toEqual(b.items.map((r) => r.id).sort());
+    expect(b.items.every((r) => r.startsAt === moved)).toBe(true);
+    expect(await callError(host, 'reminders.schedule', { courseId: live.id, kind: 'template', templateId: 'bad id!' })).toMatchObject({
+      code: 'INVALID_INPUT',
+      fields: [{ path: 'templateId', code: 'templateId.invalid' }],
+    });
+  });
+});
+
 /** The next midnight in Beijing time after `ms`. */
 function nextBeijingMidnight(ms: number): number {
   const day = 86_400_000;
