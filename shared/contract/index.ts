@@ -5,4 +5,5 @@ export * from './lesson-bodies';
 export * from './media';
 export * from './library';
 export * from './methods';
+export * from './publishing';
 export * from './transport';

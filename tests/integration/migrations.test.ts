@@ -160,7 +160,10 @@ describe('a fresh data folder', () => {
       expect(tableNames(result.db)).toEqual([
         'article_image_uploads',
         'chapters',
+        'companion_cache',
+        'companion_cache_meta',
         'compliance_acks',
+        'course_publications',
         'course_publish_states',
         'course_type_details',
         'course_versions',
