@@ -1,6 +1,6 @@
 /**
  * The companion server as a Fastify app, plugins loaded in order — infrastructure (database, secrets, validation,
- * errors) → services → pay → auth → routes — after fastify/demo's app.ts. `buildCompanion` is what tests call (then
+ * errors) → services → pay → publishing → auth → routes — after fastify/demo's app.ts. `buildCompanion` is what tests call (then
  * `inject`, or `listen` for real loopback); `startCompanion` also listens and learns its own URL.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import { createLogger } from './log';
 import { auth } from './plugins/auth';
 import { infrastructure } from './plugins/infrastructure';
 import { pay } from './plugins/pay';
+import { publishing } from './plugins/publishing';
 import { services } from './plugins/services';
 import type { CompanionDeps } from './plugins/types';
 import { apiRoutes } from './routes/api';
@@ -36,6 +37,7 @@ export async function buildCompanion(config: CompanionConfig, deps: CompanionDep
   await app.register(infrastructure, opts);
   await app.register(services, opts);
   await app.register(pay, opts);
+  await app.register(publishing, opts);
   await app.register(auth, opts);
   await app.register(apiRoutes, opts);
   await app.register(oauthRoutes, opts);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, net, protocol, safeStorage, session, shell, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import Store from 'electron-store';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallRequest } from '../../shared/contract/transport';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
@@ -69,6 +69,25 @@ function studioSealer(): Sealer {
   };
 }
 
+/** Native dialogs for the host's course packages, attached to the focused window when there is one. */
+const filePicker = {
+  async chooseSavePath(suggestedName: string): Promise<string | null> {
+    const options: SaveDialogOptions = {
+      defaultPath: path.join(app.getPath('documents'), suggestedName),
+      filters: [{ name: 'Course package', extensions: ['zip'] }],
+    };
+    const win = BrowserWindow.getFocusedWindow();
+    const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  },
+  async chooseOpenPath(): Promise<string | null> {
+    const options: OpenDialogOptions = { properties: ['openFile'], filters: [{ name: 'Course package', extensions: ['zip'] }] };
+    const win = BrowserWindow.getFocusedWindow();
+    const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+};
+
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow(windowOptions(path.join(here, '..', 'preload', 'index.cjs')));
   win.once('ready-to-show', () => win.show());
@@ -85,6 +104,7 @@ void app.whenReady().then(() => {
     settings: { read: () => store.store, write: (s) => (store.store = s) },
     ...(binding ? { nativeBinding: binding } : {}),
     log: (line) => console.error(`[studio] ${line}`),
+    files: filePicker,
     // The companion and the sandbox run as Node processes of this same Electron binary (ELECTRON_RUN_AS_NODE), so
     // they too need the Electron-ABI better-sqlite3, named by CREATOR_STUDIO_SQLITE_BINDING.
     companion: {

@@ -13,6 +13,8 @@ import type { UserDirectory } from './state/users';
 import type { DeliveryService } from './push/delivery';
 import type { PhoneService } from './phone/phone-service';
 import type { PayService } from './pay/pay-service';
+import type { PublishingState } from './state/publishing';
+import type { PublishingRunner } from './push/publishing';
 
 /** Tunables with WeChat's values as defaults; tests shorten the push timeout. */
 export interface SandboxSettings {
@@ -20,6 +22,8 @@ export interface SandboxSettings {
   pushTimeoutMs: number;
   /** expire_seconds of a temporary QR when the request omits it (Appendix C: 60 now, 30 in older copies). */
   qrDefaultExpireSeconds: number;
+  /** How long a publish job stays at publish_status 1, and a message before its delivery event (real milliseconds). */
+  publishDelayMs: number;
 }
 
 export interface SandboxContext {
@@ -34,6 +38,9 @@ export interface SandboxContext {
   phone: PhoneService;
   /** WeChat Pay: merchants, orders, refunds, notifications (§9). */
   pay: PayService;
+  /** Materials, drafts, publish jobs, templates and messages (§6, §7). */
+  publishing: PublishingState;
+  publishingRunner: PublishingRunner;
   controlToken: string;
   settings: SandboxSettings;
   /** Where the sandbox is reachable (`http://127.0.0.1:PORT`); known once it listens. */

@@ -15,6 +15,8 @@ import type { PayMerchantInput, PayPlatform } from './pay/merchants';
 import { PayService } from './pay/pay-service';
 import { PhoneService } from './phone/phone-service';
 import { DeliveryService } from './push/delivery';
+import { PublishingRunner } from './push/publishing';
+import { PublishingState } from './state/publishing';
 import { AppRegistry, type AppInput } from './state/apps';
 import { FaultList } from './state/faults';
 import { OAuthStore } from './state/oauth';
@@ -61,6 +63,8 @@ export interface SandboxOptions {
   payNotifyTimeoutMs?: number;
   /** Sandbox-clock seconds before a refund goes PROCESSING → SUCCESS (default 5). */
   payRefundProcessingSeconds?: number;
+  /** How long a publish job stays at publish_status 1 before it ends and PUBLISHJOBFINISH is pushed (default 2000 ms). */
+  publishDelayMs?: number;
   /** Real time for signature timestamps and certificate dates (tests may fix it); default Date.now. */
   wallNow?: () => number;
 }
@@ -74,6 +78,8 @@ export interface Sandbox {
   putApp(input: AppInput): void;
   /** Resolves when every event push started so far has finished its attempts. */
   deliveriesIdle(): Promise<void>;
+  /** Resolves when every publish job and message submitted so far has ended and its event push has started. */
+  publishingIdle(): Promise<void>;
   /** Registers or updates a WeChat Pay merchant, as `pay.merchants.put`; answers its platform key and certificates. */
   putPayMerchant(input: PayMerchantInput): Promise<PayPlatform>;
   /**
@@ -98,6 +104,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const settings: SandboxSettings = {
     pushTimeoutMs: options.pushTimeoutMs ?? 5000,
     qrDefaultExpireSeconds: options.qrDefaultExpireSeconds ?? 60,
+    publishDelayMs: options.publishDelayMs ?? 2000,
   };
   const log = sandboxLogger(options.logger);
   let baseUrl = options.publicUrl ?? '';
@@ -110,6 +117,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     oauth: new OAuthStore(clock),
     qr: new QrTicketStore(clock),
     faults: new FaultList(),
+    publishing: new PublishingState(clock),
     deliveries: new DeliveryService({ clock, timeoutMs: () => settings.pushTimeoutMs, log }),
     controlToken: options.controlToken ?? randomBytes(24).toString('base64url'),
     settings,
@@ -127,7 +135,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         refundProcessingSeconds: options.payRefundProcessingSeconds ?? 5,
       },
     }),
-  } as Omit<SandboxContext, 'phone'> as SandboxContext;
+  } as Omit<SandboxContext, 'phone' | 'publishingRunner'> as SandboxContext;
+  ctx.publishingRunner = new PublishingRunner(ctx);
   // The phone drives the other services through the finished context, so it joins last.
   ctx.phone = new PhoneService(ctx);
   for (const app of options.apps ?? []) ctx.apps.put(app);
@@ -145,12 +154,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     clock,
     putApp: (input) => void ctx.apps.put(input),
     deliveriesIdle: () => ctx.deliveries.idle(),
+    publishingIdle: () => ctx.publishingRunner.idle(),
     putPayMerchant: async (input) => ctx.pay.merchants.platformOf(await ctx.pay.merchants.put(input)),
     async payNotificationsIdle() {
       await ctx.pay.refunds.idle();
       await ctx.pay.notifier.idle();
     },
     async close() {
+      ctx.publishingRunner.close();
       await ctx.pay.shutdown();
       await ctx.deliveries.close();
       await app.close();

@@ -31,9 +31,14 @@ import { LessonBodyVersionService } from './services/lesson-body-versions';
 import { complianceHandlers } from './services/compliance-handlers';
 import { libraryHandlers } from './services/library-handlers';
 import { PackageService } from './services/packages';
+import { PackageJobs, type HostFilePicker } from './services/package-jobs';
 import { SearchIndex } from './services/search';
 import { SyncService, remoteOver, type SyncRemote } from './services/sync';
 import { VersionService } from './services/versions';
+import { FunnelService } from './services/funnels';
+import { CompanionCache } from './services/companion-cache';
+import { PublishingService } from './services/publishing';
+import { REMINDER_PRESETS } from '../../shared/domain/course-types';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
 import { quote as quoteOrder } from '../../shared/domain/pricing';
@@ -56,6 +61,8 @@ export interface HostOptions {
    * studio's secrets with `sealer`. Omitted or null: no companion (team features answer OFFLINE).
    */
   companion?: { launcher: CliLauncher; sealer: Sealer } | null;
+  /** Native save and open dialogs (the Electron main process); without them packages download and upload (browser mode). */
+  files?: HostFilePicker | null;
   /** Check every answer against the contract's output schema (tests turn this on). */
   checkOutputs?: boolean;
   /**
@@ -114,6 +121,8 @@ export interface StudioHost {
   status(): WorkspaceStatus;
   /** The file behind a media hash, for the adapters' image routes; null when unknown. */
   mediaFile(hash: string): { file: string; mime: string } | null;
+  /** A finished browser-mode package export for the download route; `done` removes it once sent. */
+  packageDownload(id: string): { file: string; fileName: string; done: () => void } | null;
   /** Closes the database and stops the embedded companion and sandbox. */
   close(): Promise<void>;
 }
@@ -131,6 +140,11 @@ interface Workspace {
   versions: VersionService;
   packages: PackageService;
   sync: SyncService;
+  packageJobs: PackageJobs;
+  funnels: FunnelService;
+  /** The offline copy of the team's orders, members, events, sales and funnel facts. */
+  cache: CompanionCache;
+  publishing: PublishingService;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -201,6 +215,21 @@ export function createStudioHost(options: HostOptions): StudioHost {
         preview: new PreviewService(result.db, media, now),
         search,
         versions,
+        cache: new CompanionCache(result.db),
+        publishing: new PublishingService({
+          db: result.db,
+          getCourse: (id) => courses.get(id),
+          bodiesOf: (id) => lessonBodies.htmlOfCourse(id),
+          locateMedia: (hash) => media.locate(hash),
+          assertPublishable: (id) => void requireWorkspace().compliance.assertPublishable(id),
+          snapshotBeforeSync: (id) => void versions.snapshotCourse(id, 'beforeSync'),
+          createJob: (body) => requireLink().call('publish.create', { body }),
+          getJob: (id) => requireLink().call('publish.get', { params: { id } }),
+          latestJob: async (courseId) => (await requireLink().call('publish.list', { query: { courseId, limit: 1 } })).items[0] ?? null,
+          changed: (courseId, job) => emit('publish.changed', { courseId, job }),
+          now,
+          log,
+        }),
         packages: new PackageService({
           db: result.db,
           dataDir: options.dataDir,
@@ -214,6 +243,13 @@ export function createStudioHost(options: HostOptions): StudioHost {
           now,
         }),
         sync,
+        packageJobs: new PackageJobs({
+          dataDir: options.dataDir,
+          files: options.files ?? null,
+          progressed: (jobId, progress) => emit('packages.progressed', { jobId, ...progress }),
+        }),
+        // Exports scan each step's text with the workspace's compliance scanner (rules plus team lists).
+        funnels: new FunnelService(result.db, now, (text) => requireWorkspace().compliance.scanText(text)),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
       if (options.sync?.auto !== false) sync.start();
@@ -242,6 +278,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
     const file = workspace ? workspace.db.name : '';
     workspace?.sync.stop();
     void workspace?.library.close();
+    void workspace?.packageJobs.close();
     try {
       workspace?.db.close();
     } catch {
@@ -277,6 +314,42 @@ export function createStudioHost(options: HostOptions): StudioHost {
       log(`compliance re-check after saving a body of ${courseId} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
+
+  /**
+   * A read that falls back to the offline cache when there is no companion or it cannot be reached (the answer then
+   * carries `cachedAt`); any other error stands, and so does unavailability while nothing was ever pulled.
+   */
+  async function orCache<T>(live: () => Promise<T>, cached: (ws: Workspace) => T): Promise<T> {
+    // Only a cache that was filled at least once answers: an empty one would pass for "no orders, no team".
+    const usable = () => (workspace && workspace.cache.cachedAt() !== null ? workspace : null);
+    if (!link) {
+      const ws = usable();
+      if (ws) return cached(ws);
+      throw new StudioError('COMPANION_UNAVAILABLE', 'No companion is configured');
+    }
+    try {
+      return await live();
+    } catch (error) {
+      const ws = usable();
+      if (error instanceof StudioError && error.code === 'COMPANION_UNAVAILABLE' && ws) return cached(ws);
+      throw error;
+    }
+  }
+
+  let pulling: Promise<void> | null = null;
+  /** Pulls the team's data into the offline cache; one pull at a time. */
+  function pullInsights(): Promise<void> {
+    if (pulling) return pulling;
+    pulling = (async () => {
+      const ws = requireWorkspace();
+      const [snapshot, me] = await Promise.all([requireLink().call('insights.get'), requireLink().call('me')]);
+      ws.cache.replace(snapshot, me.member.id);
+      emit('insights.changed', { cachedAt: snapshot.generatedAt });
+    })().finally(() => {
+      pulling = null;
+    });
+    return pulling;
+  }
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -364,13 +437,13 @@ export function createStudioHost(options: HostOptions): StudioHost {
       await requireLink().useEmbedded();
       return companionStatus();
     },
-    'team.members': async () => {
+    'team.members': () => orCache(async () => {
       const [members, me] = await Promise.all([requireLink().call('members.list'), requireLink().call('me')]);
       const items = await Promise.all(
         members.items.map(async (m) => (m.wechat ? { ...m, wechat: { ...m.wechat, avatarUrl: await avatars.dataUrl(m.wechat.avatarUrl) } } : m)),
       );
       return { items, meId: me.member.id };
-    },
+    }, (ws) => ws.cache.members()),
     'team.setRole': ({ memberId, role }) => requireLink().call('members.setRole', { params: { id: memberId }, body: { role } }),
     'team.unbind': ({ memberId }) => requireLink().call('members.unbind', { params: { id: memberId } }),
     'team.startBinding': (input) =>
@@ -380,12 +453,12 @@ export function createStudioHost(options: HostOptions): StudioHost {
     'team.binding': ({ id }) => requireLink().call('bindings.get', { params: { id } }),
     'team.settings': () => requireLink().call('settings.get'),
     'team.updateSettings': (body) => requireLink().call('settings.update', { body }),
-    'wechatEvents.list': (query) => requireLink().call('events.list', { query }),
+    'wechatEvents.list': (query) => orCache(() => requireLink().call('events.list', { query }), (ws) => ws.cache.events(query)),
     'audit.list': (query) => requireLink().call('audit.list', { query }),
     'pay.settings': () => requireLink().call('pay.settings'),
     'pay.updateSettings': (body) => requireLink().call('pay.updateSettings', { body }),
     'pay.test': () => requireLink().call('pay.test'),
-    'orders.list': (query) => requireLink().call('orders.list', { query }),
+    'orders.list': (query) => orCache(() => requireLink().call('orders.list', { query }), (ws) => ws.cache.orders(query)),
     'orders.get': ({ outTradeNo }) => requireLink().call('orders.get', { params: { outTradeNo } }),
     'orders.create': ({ courseIds, discount }) => {
       // Prices come from this workspace's courses as they are now, never from the caller.
@@ -422,6 +495,75 @@ export function createStudioHost(options: HostOptions): StudioHost {
       requireWorkspace().sync.resolve(id, choice);
       return requireWorkspace().sync.status();
     },
+    'funnels.list': () => requireWorkspace().funnels.list(),
+    'funnels.get': ({ id }) => requireWorkspace().funnels.get(id),
+    'funnels.create': (input) => requireWorkspace().funnels.create(input),
+    'funnels.save': (input) => requireWorkspace().funnels.save(input),
+    'funnels.delete': ({ id }) => {
+      requireWorkspace().funnels.delete(id);
+      return { id };
+    },
+    'funnels.settings': () => requireWorkspace().funnels.settings(),
+    'funnels.updateSettings': (patch) => requireWorkspace().funnels.updateSettings(patch),
+    'funnels.exportPng': (input) => requireWorkspace().funnels.exportPng(input),
+    'funnels.exportCsv': (input) => requireWorkspace().funnels.exportCsv(input),
+    'funnels.actuals': ({ id }) =>
+      requireWorkspace().funnels.actuals(
+        id,
+        link && link.status().state === 'ready'
+          ? {
+              events: (query) => requireLink().call('events.list', { query }),
+              orders: (query) => requireLink().call('orders.list', { query }),
+            }
+          : null,
+        log,
+      ),
+    'publish.start': ({ courseId }) => requireWorkspace().publishing.start(courseId),
+    'publish.status': async ({ courseId }) => ({ job: await requireWorkspace().publishing.status(courseId) }),
+    'publish.export': ({ courseId }) => requireWorkspace().publishing.export(courseId),
+    'reminders.schedule': async ({ courseId, kind, templateId, titleKey, timeKey, url }) => {
+      const course = requireWorkspace().courses.get(courseId);
+      const details = course.typeDetails;
+      if (details.type !== 'live') throw new StudioError('INVALID_INPUT', 'Reminders are for live courses', { fields: [{ path: 'courseId', code: 'reminders.notLive' }] });
+      if (!details.startAt) throw new StudioError('INVALID_INPUT', 'The live session has no start yet', { fields: [{ path: 'startAt', code: 'liveReminder.needsStart' }] });
+      if (details.reminders.length === 0) throw new StudioError('INVALID_INPUT', 'No reminders are chosen for this session', { fields: [{ path: 'reminders', code: 'reminders.noneChosen' }] });
+      const startsAt = details.startAt;
+      // §7.2: a thing value has at most 20 characters; the time reads as WeChat shows times, in Beijing time.
+      const title = [...course.title].slice(0, 20).join('');
+      const b = new Date(Date.parse(startsAt) + 8 * 3600_000);
+      const time = `${b.getUTCFullYear()}年${b.getUTCMonth() + 1}月${b.getUTCDate()}日 ${String(b.getUTCHours()).padStart(2, '0')}:${String(b.getUTCMinutes()).padStart(2, '0')}`;
+      // Scheduling again after the start moved replaces the reminders still waiting for the old start.
+      for (const old of (await requireLink().call('reminders.list', { query: { courseId } })).items) {
+        if ((old.state === 'scheduled' || old.state === 'quotaWait') && Date.parse(old.startsAt) !== Date.parse(startsAt)) {
+          await requireLink().call('reminders.cancel', { params: { id: old.id } });
+        }
+      }
+      const items = [];
+      for (const preset of details.reminders) {
+        items.push(
+          await requireLink().call('reminders.create', {
+            body: {
+              courseId,
+              courseTitle: [...course.title].slice(0, 64).join(''),
+              kind,
+              templateId,
+              data: { [titleKey]: title, [timeKey]: time },
+              ...(url ? { url } : {}),
+              startsAt,
+              leadMinutes: REMINDER_PRESETS[preset],
+            },
+          }),
+        );
+      }
+      return { items };
+    },
+    'reminders.list': ({ courseId }) => requireLink().call('reminders.list', { query: { courseId } }),
+    'reminders.cancel': ({ id }) => requireLink().call('reminders.cancel', { params: { id } }),
+    'insights.get': () => requireWorkspace().cache.read(),
+    'insights.refresh': async () => {
+      await pullInsights();
+      return requireWorkspace().cache.read();
+    },
     'audit.exportCsv': async () => {
       const csv = await requireLink().call('audit.csv');
       // Decoding the HTTP body drops the BOM the companion sends; Excel needs it to read the Chinese right.
@@ -437,9 +579,15 @@ export function createStudioHost(options: HostOptions): StudioHost {
       launcher: options.companion.launcher,
       sealer: options.companion.sealer,
       log,
-      onChange: (linkStatus) => {
-        emit('companion.changed', companionStatus());
-        if (linkStatus.state === 'ready') workspace?.sync.wake();
+      onChange: () => {
+        const status = companionStatus();
+        emit('companion.changed', status);
+        // Whenever the companion becomes reachable, the outbox goes out and the offline copy is brought up to date.
+        if (status.state === 'ready' && workspace) {
+          workspace.sync.wake();
+          workspace.publishing.resumeFollowing();
+          pullInsights().catch((error: unknown) => log(`insights pull failed: ${error instanceof Error ? error.message : String(error)}`));
+        }
       },
     });
     link.start().catch((error: unknown) => {
@@ -490,10 +638,13 @@ export function createStudioHost(options: HostOptions): StudioHost {
     },
     status: () => status,
     mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
+    packageDownload: (id) => workspace?.packageJobs.download(id) ?? null,
     async close() {
       listeners.clear();
       workspace?.sync.stop();
+      workspace?.publishing.close();
       await workspace?.library.close();
+      await workspace?.packageJobs.close();
       workspace?.db.close();
       workspace = null;
       await link?.stop();

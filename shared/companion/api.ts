@@ -27,6 +27,11 @@ import { SYNC_LIMITS, syncPushItemSchema, syncPushResultSchema, syncRowSchema } 
 export * from './pay';
 export * from './content-check';
 export * from './sync';
+import { courseSalesSchema, createPublishJobSchema, createReminderSchema, funnelFactSchema, publishJobSchema, reminderSchema } from './publishing';
+
+export * from './pay';
+export * from './content-check';
+export * from './publishing';
 
 export const ROLES = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -171,7 +176,7 @@ interface RouteDef {
   role: Role | null;
   /** A POST only because its input is too large for a query string: it changes no team data (it may call WeChat). */
   readOnly?: true;
-  /** A larger request body than the server's default 1 MB (bytes). */
+  /** The largest body in bytes, when more than the server's default 1 MiB (uploads). */
   bodyLimit?: number;
   params?: z.ZodType;
   query?: z.ZodType;
@@ -458,6 +463,55 @@ export const companionRoutes = {
       cursor: z.number().int().min(0),
       /** More changes are waiting past this page. */
       more: z.boolean(),
+    }),
+  },
+  /**
+   * Starts publishing a course: uploads the cover (material/add_material) and body images (media/uploadimg, rewriting
+   * their `src` in the HTML), creates the draft (draft/add) and submits it (freepublish/submit). Answers at once with
+   * the job; it goes on in the background and resumes after a restart. 48001 ends it in `noPublishRights`.
+   */
+  'publish.create': {
+    method: 'POST',
+    path: '/api/publish/jobs',
+    role: 'editor',
+    bodyLimit: 64 * 1024 * 1024,
+    body: createPublishJobSchema,
+    response: publishJobSchema,
+  },
+  'publish.get': { method: 'GET', path: '/api/publish/jobs/:id', role: 'viewer', params: z.object({ id: z.string() }), response: publishJobSchema },
+  /** A course's publish jobs, newest first. */
+  'publish.list': {
+    method: 'GET',
+    path: '/api/publish/jobs',
+    role: 'viewer',
+    query: z.object({ courseId: courseIdSchema, ...page }),
+    response: z.object({ items: z.array(publishJobSchema), total: z.number().int() }),
+  },
+  /** Schedules a reminder to every buyer of a live course (from the pay orders' enrolments), `leadMinutes` before its start. */
+  'reminders.create': { method: 'POST', path: '/api/reminders', role: 'editor', body: createReminderSchema, response: reminderSchema },
+  'reminders.list': {
+    method: 'GET',
+    path: '/api/reminders',
+    role: 'viewer',
+    query: z.object({ courseId: courseIdSchema }),
+    response: z.object({ items: z.array(reminderSchema) }),
+  },
+  'reminders.cancel': { method: 'POST', path: '/api/reminders/:id/cancel', role: 'editor', params: z.object({ id: z.string() }), response: reminderSchema },
+  /**
+   * What the studio keeps offline: the newest orders, per-course sales, the team, the newest events and the facts
+   * funnels count (scans and follows by scene, unfollows, purchases, with times).
+   */
+  'insights.get': {
+    method: 'GET',
+    path: '/api/insights',
+    role: 'viewer',
+    response: z.object({
+      generatedAt: isoDate,
+      orders: z.array(orderSchema),
+      sales: z.array(courseSalesSchema),
+      members: z.array(memberSchema),
+      events: z.array(wechatEventSchema),
+      facts: z.array(funnelFactSchema),
     }),
   },
 } as const satisfies Record<string, RouteDef>;

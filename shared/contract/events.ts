@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { companionStatusSchema, workspaceStatusSchema } from './methods';
 import { settingsSchema } from '../settings';
 import { syncStatusSchema } from './sync';
+import { packageProgressSchema } from './library';
+import { publishJobSchema } from '../companion/api';
 
 export const events = {
   /** A course was created, saved, deleted or restored; `version` is its new version (0 when deleted). */
@@ -18,6 +20,12 @@ export const events = {
   'media.changed': z.object({ hash: z.string(), deleted: z.boolean() }),
   /** Team sync moved on: pushed or pulled rows, went offline or online, found or settled a conflict. */
   'sync.progressed': syncStatusSchema,
+  /** A course package export or import moved on (at most once per percent and phase). */
+  'packages.progressed': packageProgressSchema,
+  /** A course's publish job moved on (uploading → … → published, failed or noPublishRights). */
+  'publish.changed': z.object({ courseId: z.string(), job: publishJobSchema }),
+  /** The offline copy of orders, team, events and funnel facts was refreshed from the companion. */
+  'insights.changed': z.object({ cachedAt: z.string() }),
 } as const;
 
 export type Events = typeof events;

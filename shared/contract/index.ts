@@ -5,5 +5,6 @@ export * from './lesson-bodies';
 export * from './media';
 export * from './library';
 export * from './methods';
+export * from './publishing';
 export * from './transport';
 export * from './sync';

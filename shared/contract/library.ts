@@ -101,9 +101,28 @@ export const searchResultSchema = z.object({
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
-/** Course packages travel base64-encoded through the contract; this caps the package file itself. */
-export const PACKAGE_MAX_BYTES = 12 * 1024 * 1024;
-const packageBase64 = z.string().max(Math.ceil(PACKAGE_MAX_BYTES / 3) * 4, 'package.tooLarge');
+/**
+ * The largest course package (32 GiB; zip64 past 4 GiB). Export refuses a course whose package would be larger before
+ * writing anything; an upload announcing more is refused before its first byte.
+ */
+export const PACKAGE_MAX_BYTES = 32 * 1024 * 1024 * 1024;
+/** The chunk size the host asks for in a package upload (browser mode), and the most one chunk may carry. */
+export const PACKAGE_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
+export const PACKAGE_UPLOAD_MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** Chosen by the caller so it can cancel the job and follow its `packages.progressed` events while the call runs. */
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id.invalid');
+const uploadId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'id.invalid');
+
+/** Where a package job stands (the `packages.progressed` event): bytes of media written (export) or read and checked (import). */
+export const packageProgressSchema = z.object({
+  jobId: z.string(),
+  /** `export`: writing the package; `verify`: reading, hashing and staging an import's media; `store`: committing it. */
+  phase: z.enum(['export', 'verify', 'store']),
+  doneBytes: z.number().int(),
+  totalBytes: z.number().int(),
+});
+export type PackageProgress = z.infer<typeof packageProgressSchema>;
 
 export function libraryMethods<Course extends z.ZodType>(course: Course) {
   return {
@@ -138,15 +157,54 @@ export function libraryMethods<Course extends z.ZodType>(course: Course) {
       input: z.object({ courseId: id, seq: z.number().int().min(1), baseVersion: z.number().int().min(1) }),
       output: z.object({ course, before: versionSummarySchema, restored: versionSummarySchema }),
     },
-    /** The course as one package file (zip: manifest, course document, its media by hash). */
+    /**
+     * Writes the course as one package file (zip: manifest, course document, bodies, its media by hash), streaming.
+     * Desktop: the host asks where to save (`saved`, or `dismissed` when the dialog is closed). Browser: the file waits
+     * for one download at `HTTP_PATHS.packageDownload + downloadId` (`download`). Progress: `packages.progressed`;
+     * `packages.cancel({ id: jobId })` stops it and leaves no file.
+     */
     'packages.export': {
-      input: z.object({ courseId: id }),
-      output: z.object({ fileName: z.string(), dataBase64: z.string(), size: z.number().int() }),
+      input: z.object({ courseId: id, jobId }),
+      output: z.discriminatedUnion('outcome', [
+        z.object({ outcome: z.literal('saved'), fileName: z.string(), size: z.number().int(), path: z.string() }),
+        z.object({ outcome: z.literal('download'), fileName: z.string(), size: z.number().int(), downloadId: z.string() }),
+        z.object({ outcome: z.literal('dismissed') }),
+      ]),
     },
-    /** Creates a new course from a package file; nothing is written unless the whole package is valid. */
+    /** Opens a package upload (browser mode: the page has a File, not a path); `size` is the file's exact length. */
+    'packages.uploadStart': {
+      input: z.object({ fileName: z.string().max(255), size: z.number().int().min(1).max(PACKAGE_MAX_BYTES, 'package.tooLarge') }),
+      output: z.object({ sessionId: z.string(), chunkBytes: z.number().int() }),
+    },
+    /** The next bytes of an upload (raw bytes, like `media.importChunk`); `offset` is where the previous chunk ended. */
+    'packages.uploadChunk': {
+      input: z.object({
+        sessionId: uploadId,
+        offset: z.number().int().min(0),
+        data: z
+          .custom<Uint8Array>((value) => value instanceof Uint8Array, 'chunk.notBytes')
+          .refine((d) => d.byteLength <= PACKAGE_UPLOAD_MAX_CHUNK_BYTES, 'chunk.tooLarge'),
+      }),
+      output: z.object({ received: z.number().int() }),
+    },
+    /**
+     * Creates a new course from a package: an upload (consumed whatever the outcome) or, on the desktop, a file the
+     * host asks the creator to pick. Nothing is written unless the whole package is valid.
+     */
     'packages.import': {
-      input: z.object({ fileName: z.string().max(255), dataBase64: packageBase64 }),
-      output: z.object({ course, media: z.number().int() }),
+      input: z.object({
+        jobId,
+        source: z.discriminatedUnion('kind', [z.object({ kind: z.literal('upload'), sessionId: uploadId }), z.object({ kind: z.literal('pick') })]),
+      }),
+      output: z.discriminatedUnion('outcome', [
+        z.object({ outcome: z.literal('imported'), course, media: z.number().int() }),
+        z.object({ outcome: z.literal('dismissed') }),
+      ]),
+    },
+    /** Cancels a running export or import (by job id) or an open upload (by session id). */
+    'packages.cancel': {
+      input: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id.invalid') }),
+      output: z.object({ cancelled: z.boolean() }),
     },
   } as const;
 }

@@ -37,6 +37,8 @@ import { coverCropsSchema } from '../preview/schemas';
 import { courseTypeDetailsSchema, lessonTypeDetailsSchema } from '../domain/course-types';
 import { courseTypeMethods } from './course-types';
 import { syncMethods } from './sync';
+import { funnelMethods } from '../funnel/contract';
+import { publishingMethods } from './publishing';
 
 /** A string checked by one of the domain's field checks; the check's code becomes the zod issue message. */
 function checked(check: (value: string) => string | null) {
@@ -253,7 +255,8 @@ export const methods = {
   /** The team on the companion, and which member this device acts as; avatars arrive as data URLs (or ''). */
   'team.members': {
     input: z.object({}),
-    output: z.object({ items: z.array(memberSchema), meId: z.string() }),
+    /** `cachedAt` is set when the answer comes from the offline cache (meId is then '' unless known). */
+    output: z.object({ items: z.array(memberSchema), meId: z.string(), cachedAt: z.string().optional() }),
   },
   'team.setRole': { input: z.object({ memberId: z.string(), role: z.enum(ROLES) }), output: memberSchema },
   'team.unbind': { input: z.object({ memberId: z.string() }), output: memberSchema },
@@ -271,7 +274,7 @@ export const methods = {
   'team.updateSettings': { input: z.object({ bindingMode: z.enum(['qrconnect', 'oauth']) }), output: companionSettingsSchema },
   'wechatEvents.list': {
     input: z.object({ type: z.string().max(64).optional(), ...pageInput }),
-    output: z.object({ items: z.array(wechatEventSchema), total: z.number().int() }),
+    output: z.object({ items: z.array(wechatEventSchema), total: z.number().int(), cachedAt: z.string().optional() }),
   },
   'audit.list': { input: z.object(pageInput), output: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }) },
   /** WeChat Pay as the companion has it set up (never a secret: only whether each is set). */
@@ -288,7 +291,8 @@ export const methods = {
       to: z.string().max(40).optional(),
       ...pageInput,
     }),
-    output: companionRoutes['orders.list'].response,
+    /** `cachedAt` is set when the companion is unreachable and the answer comes from the offline cache. */
+    output: companionRoutes['orders.list'].response.extend({ cachedAt: z.string().optional() }),
   },
   'orders.get': { input: z.object({ outTradeNo: z.string().max(64) }), output: companionRoutes['orders.get'].response },
   /**
@@ -335,6 +339,8 @@ export const methods = {
   ...mediaMethods,
   ...libraryMethods(courseSchema),
   ...syncMethods,
+  ...funnelMethods,
+  ...publishingMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -16,6 +16,8 @@ export const HTTP_PATHS = {
    * `X-Studio-Call` header; the adapter puts the body into `input[BINARY_FIELD]` and dispatches as usual.
    */
   callBinary: '/api/call-binary',
+  /** GET `<downloadId>`: a finished browser-mode package export, sent once as an attachment and then removed. */
+  packageDownload: '/api/package-download/',
 } as const;
 
 /** The input field that carries a binary call's bytes, and the header with the rest of the call. */

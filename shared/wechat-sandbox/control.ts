@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { payControl } from './pay-control';
+import { publishingControl } from './publishing-control';
 
 export const SANDBOX_CONTROL_HEADER = 'x-sandbox-control';
 
@@ -175,6 +176,7 @@ export const sandboxControl = {
     response: z.object({ step: z.enum(['done', 'error']), landedUrl: z.string().nullable(), status: z.number().int().nullable(), pageText: z.string().nullable() }),
   },
   ...payControl,
+  ...publishingControl,
 } as const;
 
 export type SandboxControl = typeof sandboxControl;

@@ -1,6 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from './support/fixtures';
 import { craftZip } from '../helpers/zip-craft';
+
+/** Every file below `dir` (relative paths); empty when it does not exist. */
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
 
 test('search finds Chinese text of any length, highlights it safely and jumps to the lesson', async ({ page, studio, list, editor }) => {
   await studio.open(page);
@@ -98,5 +105,35 @@ test('export a course package and import it back; a hostile package is refused w
   await page.locator('.import-package input[type=file]').setInputFiles(bad);
   await expect(page.getByRole('alert')).toContainText('课程包无法导入：包内含有不安全的文件路径');
   await expect(list.rows).toHaveCount(2);
+
+  // The exported package cut short, as an interrupted copy leaves it.
+  const whole = fs.readFileSync(file);
+  fs.writeFileSync(bad, whole.subarray(0, whole.length - 30));
+  await page.locator('.import-package input[type=file]').setInputFiles(bad);
+  await expect(page.getByRole('alert')).toContainText('课程包无法导入：文件不完整（复制或下载可能被中断）');
+  await expect(list.rows).toHaveCount(2);
+
+  // A 12 MB upload over a link that stalls after the first 4 MB chunk: the bar shows it, cancel leaves nothing.
+  const held: (() => void)[] = [];
+  let chunkCalls = 0;
+  let holding = true;
+  await page.route('**/api/call-binary', async (route) => {
+    if (++chunkCalls > 1 && holding) await new Promise<void>((release) => held.push(release));
+    await route.continue();
+  });
+  fs.writeFileSync(bad, Buffer.concat([whole, Buffer.alloc(12 * 1024 * 1024 - whole.length, 7)]));
+  await page.locator('.import-package input[type=file]').setInputFiles(bad);
+  const bar = page.getByRole('progressbar', { name: '课程包进度' });
+  await expect(bar).toHaveAttribute('aria-valuenow', '33');
+  await expect(page.locator('.import-package')).toContainText('正在上传 33%');
+  expect(listFiles(path.join(studio.dataDir, 'tmp'))).toHaveLength(1);
+  await page.locator('.import-package').getByRole('button', { name: '取消' }).click();
+  holding = false;
+  for (const release of held) release();
+  await expect(page.getByText('已取消导入，没有写入任何内容')).toBeVisible();
+  await expect(bar).toHaveCount(0);
+  await expect.poll(() => listFiles(path.join(studio.dataDir, 'tmp'))).toEqual([]);
+  await expect(list.rows).toHaveCount(2);
+  await page.unroute('**/api/call-binary');
   fs.rmSync(bad, { force: true });
 });

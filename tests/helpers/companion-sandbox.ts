@@ -6,7 +6,7 @@
  */
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
-import type { Sandbox } from '../../electron/sandbox/index';
+import type { Sandbox, SandboxOptions } from '../../electron/sandbox/index';
 import { ok, openCompanion, pairOwner, type TestCompanion, type TestCompanionOptions } from './companion';
 import { AES_KEY, OA_APP_ID, OA_SECRET, PUSH_TOKEN, WEB_APP_ID, WEB_SECRET, officialAccount, startSandbox } from './sandbox';
 
@@ -25,11 +25,13 @@ export interface PairOptions {
   secrets?: boolean;
   /** The official account's AppID as the companion is configured (default: the one the sandbox knows). */
   companionAppId?: string;
+  /** Extra sandbox options (e.g. a short publishDelayMs). */
+  sandboxOptions?: SandboxOptions;
 }
 
 export async function startPair(options: PairOptions = {}): Promise<Pair> {
   const mode = options.messageMode ?? 'safe';
-  const sandbox = await startSandbox({ pushTimeoutMs: 3000 });
+  const sandbox = await startSandbox({ pushTimeoutMs: 3000, ...options.sandboxOptions });
   const companion = await openCompanion({
     listen: true,
     config: {

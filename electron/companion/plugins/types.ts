@@ -29,6 +29,9 @@ import type { RefundService } from '../services/pay/refunds';
 import type { PaySettingsService } from '../services/pay/settings';
 import type { PlatformCertificates } from '../wechat/pay/certificates';
 import type { PayClient, PayClientOptions } from '../wechat/pay/client';
+import type { InsightsService } from '../services/insights';
+import type { PublishService } from '../services/publishing';
+import type { ReminderService } from '../services/reminders';
 
 export interface CompanionDeps {
   /** The 32-byte key that seals the secrets at rest. */
@@ -50,6 +53,8 @@ export interface CompanionDeps {
   pay?: Partial<Pick<PayClientOptions, 'retry' | 'timeoutMs' | 'sleep' | 'random'>> & { reconcileOnStart?: boolean };
   /** Check every answer against the route table's response schema (tests turn this on). */
   checkResponses?: boolean;
+  /** How often due live reminders are looked for, in ms (default 15 s; tests shorten it). */
+  reminderTickMs?: number;
 }
 
 export interface CompanionOptions {
@@ -105,6 +110,8 @@ declare module 'fastify' {
     secrets: SecretsService;
     companion: CompanionServices;
     pay: PayServices;
+    /** Publish jobs, live reminders and the studio's offline insights (plugins/publishing.ts). */
+    publishing: { publish: PublishService; reminders: ReminderService; insights: InsightsService };
   }
   interface FastifyRequest {
     /** The paired device and its member, on routes that need a role. */

@@ -94,6 +94,13 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
     'content.check': (call) => c.contentCheck.check(call.body, who(call).member.id),
     'sync.push': (call) => ({ results: c.sync.push(call.body.items, who(call).member) }),
     'sync.pull': ({ query }) => c.sync.pull(query.since, query.limit, query.waitMs),
+    'publish.create': (call) => app.publishing.publish.create(call.body, who(call).member.id),
+    'publish.get': ({ params }) => app.publishing.publish.get(params.id),
+    'publish.list': ({ query }) => app.publishing.publish.list(query.courseId, query.limit, query.offset),
+    'reminders.create': (call) => app.publishing.reminders.create(call.body, who(call).member.id),
+    'reminders.list': ({ query }) => app.publishing.reminders.list(query.courseId),
+    'reminders.cancel': ({ params }) => app.publishing.reminders.cancel(params.id),
+    'insights.get': () => app.publishing.insights.get(),
   };
 
   for (const name of Object.keys(companionRoutes) as CompanionRouteName[]) {
@@ -101,6 +108,7 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
       params?: z.ZodType;
       query?: z.ZodType;
       body?: z.ZodType;
+      bodyLimit?: number;
       response: z.ZodType;
     };
     const handler = handlers[name] as (call: Call<CompanionRouteName>) => unknown;
@@ -108,7 +116,7 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
       method: route.method,
       url: route.path,
       config: { role: route.role },
-      ...('bodyLimit' in route ? { bodyLimit: route.bodyLimit } : {}),
+      ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
       schema: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { querystring: route.query } : {}),

@@ -17,9 +17,22 @@ export const PUBLISH_FINISH_EVENTS = new Set(['PUBLISHJOBFINISH', 'FREEPUBLISHJO
 
 export class EventShapeError extends Error {}
 
+/** The article URLs of a PublishEventInfo, in idx order (`item` is one element or several). */
+function articleUrlsOf(info: XmlNode): string[] {
+  const detail = info.article_detail;
+  if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return [];
+  const items = Array.isArray(detail.item) ? detail.item : detail.item ? [detail.item] : [];
+  return items
+    .filter((i): i is XmlNode => typeof i === 'object')
+    .map((i) => ({ idx: Number(textOf(i, 'idx') ?? 0), url: textOf(i, 'article_url') }))
+    .filter((i): i is { idx: number; url: string } => Boolean(i.url))
+    .sort((a, b) => a.idx - b.idx)
+    .map((i) => i.url);
+}
+
 /** What processing found, added to the stored parsed fields. */
 export interface Processed {
-  kind: 'follow' | 'unfollow' | 'scan' | 'menuClick' | 'menuView' | 'templateSent' | 'publishFinished' | 'message' | 'other';
+  kind: 'follow' | 'unfollow' | 'scan' | 'menuClick' | 'menuView' | 'templateSent' | 'subscribeSent' | 'publishFinished' | 'message' | 'other';
   sceneStr?: string | null;
   [fact: string]: unknown;
 }
@@ -187,6 +200,17 @@ export class EventService {
         return { kind: 'menuClick', menuKey: key };
       case 'VIEW':
         return { kind: 'menuView', url: key, menuId: textOf(node, 'MenuId') };
+      case 'subscribe_msg_sent_event': {
+        // §7.2: one List per message (several when WeChat batches them), each with TemplateId, MsgID and ErrorCode.
+        const sent = node.SubscribeMsgSentEvent;
+        const lists = sent && typeof sent === 'object' && !Array.isArray(sent) ? sent.List : undefined;
+        const items = (Array.isArray(lists) ? lists : lists ? [lists] : []).filter((l): l is XmlNode => typeof l === 'object');
+        return {
+          kind: 'subscribeSent',
+          openid: textOf(node, 'FromUserName'),
+          items: items.map((l) => ({ templateId: textOf(l, 'TemplateId'), msgId: textOf(l, 'MsgID'), ok: textOf(l, 'ErrorCode') === '0', status: textOf(l, 'ErrorStatus') })),
+        };
+      }
       case 'TEMPLATESENDJOBFINISH': {
         const status = textOf(node, 'Status') ?? '';
         return { kind: 'templateSent', msgId: textOf(node, 'MsgID'), ok: status === 'success', status };
@@ -201,6 +225,7 @@ export class EventService {
             publishId: publish ? textOf(publish, 'publish_id') : null,
             publishStatus: publish ? Number(textOf(publish, 'publish_status')) : null,
             articleId: publish ? textOf(publish, 'article_id') : null,
+            articleUrls: publish ? articleUrlsOf(publish) : [],
             msgId: textOf(node, 'MsgID'),
             status: textOf(node, 'Status'),
           };

@@ -9,6 +9,7 @@
  * - specific errors for the errcodes that need a human (wechat/errors.ts);
  * - one audit row per HTTP request, parameters desensitized.
  */
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance } from 'axios';
 import { CompanionError } from '../errors';
@@ -29,6 +30,33 @@ export interface WechatRequest {
   accessToken?: boolean;
   /** The member on whose behalf the call is made (the audit log's "member"). */
   memberId?: string | null;
+  /** A multipart/form-data upload instead of a JSON body (material/add_material, media/uploadimg, §6.1–6.2). */
+  upload?: WechatUpload;
+}
+
+export interface WechatUpload {
+  /** The file part's field name (`media`). */
+  field: string;
+  fileName: string;
+  contentType: string;
+  data: Buffer;
+  /** Extra text fields (a video's `description`). */
+  fields?: Record<string, string>;
+}
+
+/** The multipart body of an upload and its Content-Type. File names are reduced to safe characters for the header. */
+export function multipartBody(upload: WechatUpload, boundary = `----creatorstudio${randomBytes(12).toString('hex')}`): { body: Buffer; contentType: string } {
+  const safeName = upload.fileName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'file';
+  const chunks: Buffer[] = [];
+  for (const [name, value] of Object.entries(upload.fields ?? {})) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  chunks.push(
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${upload.field}"; filename="${safeName}"\r\nContent-Type: ${upload.contentType}\r\n\r\n`),
+    upload.data,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 export interface RetryPolicy {
@@ -215,7 +243,13 @@ export class WechatClient {
     }
 
     const query = { ...request.query, ...(accessToken ? { access_token: accessToken } : {}) };
-    const auditParams = { ...(request.query ? { query: request.query } : {}), ...(request.body !== undefined ? { body: request.body } : {}) };
+    const auditParams = {
+      ...(request.query ? { query: request.query } : {}),
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      // The audit row names the file, never its bytes.
+      ...(request.upload ? { upload: { fileName: request.upload.fileName, contentType: request.upload.contentType, bytes: request.upload.data.length } } : {}),
+    };
+    const multipart = request.upload ? multipartBody(request.upload) : null;
     const started = performance.now();
     let status: number;
     let text: string;
@@ -225,8 +259,9 @@ export class WechatClient {
         url: request.path,
         method: request.method ?? 'GET',
         params: query,
-        data: request.body === undefined ? undefined : JSON.stringify(request.body),
-        headers: request.body === undefined ? {} : { 'Content-Type': 'application/json' },
+        data: multipart ? multipart.body : request.body === undefined ? undefined : JSON.stringify(request.body),
+        headers: multipart ? { 'Content-Type': multipart.contentType } : request.body === undefined ? {} : { 'Content-Type': 'application/json' },
+        maxBodyLength: 64 * 1024 * 1024,
       });
       status = response.status;
       text = typeof response.data === 'string' ? response.data : String(response.data);

@@ -9,6 +9,7 @@ import { avatarUrlOf, type SandboxContext } from '../context';
 import { SandboxError, toSandboxError } from '../errors';
 import { fireEvent } from '../push/events';
 import { addPayControlRoutes } from './pay-control-routes';
+import { addPublishingControlRoutes } from './publishing-control-routes';
 import { parseWith } from './validate';
 
 /** A QR image as base64 can be several megabytes. */
@@ -83,4 +84,5 @@ export async function controlRoutes(app: FastifyInstance, ctx: SandboxContext): 
   });
 
   addPayControlRoutes(app, ctx);
+  addPublishingControlRoutes(app, ctx);
 }

@@ -8,6 +8,8 @@ import type { SandboxContext } from '../context';
 import { callerIp, pathOf, queryParam } from '../http-helpers';
 import { ipAllowed, type SandboxApp } from '../state/apps';
 import { wechatError, type WechatError } from '../wechat-errors';
+import { messageRoutes } from './message-routes';
+import { publishRoutes } from './publish-routes';
 import { qrcodeRoutes } from './qrcode-routes';
 import { secCheckRoutes } from './sec-check-routes';
 import { snsRoutes } from './sns-routes';
@@ -37,6 +39,8 @@ export async function wechatApi(app: FastifyInstance, ctx: SandboxContext): Prom
   await app.register(snsRoutes, ctx);
   await app.register(qrcodeRoutes, ctx);
   await app.register(secCheckRoutes, ctx);
+  await app.register(publishRoutes, ctx);
+  await app.register(messageRoutes, ctx);
 }
 
 /** The JSON object in a WeChat API body, or null when it is not one (the route answers 47001). */

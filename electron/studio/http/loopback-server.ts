@@ -152,6 +152,26 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       res.writeHead(200, { 'Content-Type': found.mime, 'Cache-Control': 'private, max-age=31536000, immutable' });
       return void fs.createReadStream(found.file).pipe(res);
     }
+    if (url.pathname.startsWith(HTTP_PATHS.packageDownload)) {
+      if (!authorized) return send(res, 401, { error: 'Missing or wrong token' });
+      if (req.method !== 'GET') return send(res, 405, { error: 'GET only' });
+      const found = options.host.packageDownload(url.pathname.slice(HTTP_PATHS.packageDownload.length));
+      if (!found) return send(res, 404, { error: 'Not found' });
+      const ascii = found.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+      res.writeHead(200, {
+        'Content-Type': 'application/zip',
+        'Content-Length': String(fs.statSync(found.file).size),
+        'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(found.fileName)}`,
+        'Cache-Control': 'no-store',
+      });
+      // Sent once: removed when the response is complete (or the connection drops; the creator exports again).
+      const stream = fs.createReadStream(found.file);
+      res.on('close', () => {
+        stream.destroy();
+        found.done();
+      });
+      return void stream.pipe(res);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'Method not allowed' });
     return serveRenderer(rendererDir, url.pathname, res);
   });

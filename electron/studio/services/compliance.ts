@@ -276,6 +276,11 @@ export class ComplianceService {
     return { customTerms, allowTerms, whitelist };
   }
 
+  /** One text scanned with the workspace's scanner (the rules plus the team's lists), e.g. a funnel step's message. */
+  scanText(text: string): Finding[] {
+    return this.currentScanner().scan(text);
+  }
+
   private currentScanner(): Scanner {
     this.scanner ??= this.build({ ...this.termsForScanner(), includeInfo: true });
     return this.scanner;

@@ -3,7 +3,7 @@
  * handler table of host.ts.
  */
 import type { HandlerInput, MethodOutput, libraryMethods } from '../../../shared/contract/index';
-import { StudioError } from '../../../shared/contract/index';
+import type { PackageJobs } from './package-jobs';
 import type { PackageService } from './packages';
 import type { SearchIndex } from './search';
 import type { VersionService } from './versions';
@@ -14,7 +14,7 @@ export type LibraryHandlers = {
 };
 
 export interface LibraryDeps {
-  workspace: () => { search: SearchIndex; versions: VersionService; packages: PackageService };
+  workspace: () => { search: SearchIndex; versions: VersionService; packages: PackageService; packageJobs: PackageJobs };
   /** Tells every window a course changed (the host's `courses.changed` event). */
   changed: (id: string, version: number) => void;
 }
@@ -30,17 +30,15 @@ export function libraryHandlers(deps: LibraryDeps): LibraryHandlers {
       deps.changed(courseId, result.course.version);
       return result;
     },
-    'packages.export': ({ courseId }) => {
-      const { fileName, data } = deps.workspace().packages.export(courseId);
-      return { fileName, dataBase64: data.toString('base64'), size: data.length };
-    },
-    'packages.import': ({ dataBase64 }) => {
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(dataBase64)) {
-        throw new StudioError('INVALID_INPUT', 'The file data is not valid base64', { fields: [{ path: 'package', code: 'package.notZip' }] });
-      }
-      const result = deps.workspace().packages.import(Buffer.from(dataBase64, 'base64'));
-      deps.changed(result.course.id, result.course.version);
+    'packages.export': (input) => deps.workspace().packageJobs.export(deps.workspace().packages, input),
+    'packages.uploadStart': (input) => deps.workspace().packageJobs.uploadStart(input),
+    'packages.uploadChunk': (input) => deps.workspace().packageJobs.uploadChunk(input),
+    'packages.import': async (input) => {
+      const { packages, packageJobs } = deps.workspace();
+      const result = await packageJobs.import(packages, input);
+      if (result.outcome === 'imported') deps.changed(result.course.id, result.course.version);
       return result;
     },
+    'packages.cancel': ({ id }) => deps.workspace().packageJobs.cancel(id),
   };
 }

@@ -2,21 +2,25 @@
  * Course packages: one course as one zip file — `manifest.json` (format, schemaVersion, the course and bodies files'
  * hashes, the media list), `course.json` (the course document exactly as `courses.get` answers it), `bodies.json`
  * (schema 2: the lessons' rich-text bodies, keyed by the exported lesson ids) and `media/<sha256>.<ext>` (each file the
- * course refers to — cover, body images, lesson audio and video — by content hash).
+ * course refers to — cover, body images, lesson audio and video — by content hash, stored uncompressed).
+ *
+ * Packages stream from file to file (zip.ts) through one `chunkBytes` buffer: a course with gigabytes of video is
+ * never in memory. Export writes `<target>.<random>.part` next to the target and renames it when complete; a cancel or
+ * failure removes the part file. Packages are limited to PACKAGE_MAX_BYTES (32 GiB, zip64 past 4 GiB) and each audio or
+ * video file to the media library's own limit.
  *
  * Import creates a new course: the course, chapter and lesson ids are always new (importing the same package twice
  * gives two courses, and a package can never overwrite or adopt rows of another course); `version`, `createdAt` and
  * `updatedAt` are the import's. Everything else — fields, outline order and titles, cover and crops, media bytes and
  * hashes, lesson bodies (saved for the new lesson ids, through the host's sanitizer again) — comes back exactly.
  *
- * Nothing is written unless the whole package is valid: the zip is read in memory under limits (zip.ts), the manifest,
- * course document, bodies and every media file are checked (hash, size, and what the media library's probe reads from
- * the bytes), media files are staged in `<dataDir>/tmp/`, then one transaction creates the media rows (with the
- * library's kind, format, duration and codec columns), the course and its bodies, and the staged files are renamed
- * into `media/`; if anything fails, the transaction rolls back and files placed by this import are removed.
- *
- * A package travels base64-encoded through the contract, so it is capped at PACKAGE_MAX_BYTES; a course whose media do
- * not fit is refused at export (`package.mediaTooLarge`) rather than exported without some of its files.
+ * Nothing is written unless the whole package is valid, in three steps: (1) with nothing written, the zip's structure
+ * (zip.ts), the manifest, the course document and the bodies are checked, and every media entry against the manifest
+ * (name = hash and type, declared size, limits); (2) each media file streams into `<dataDir>/tmp/import-<random>/`
+ * while its SHA-256 is computed, and must match its name, its CRC and size, and what the media library's probe reads
+ * from it; (3) one transaction creates the media rows, the course and its bodies, and renames the staged files into
+ * `media/`. If anything fails or the import is cancelled, the transaction rolls back and the staged and placed files
+ * are removed.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -26,13 +30,14 @@ import { z } from 'zod';
 import { PACKAGE_MAX_BYTES } from '../../../shared/contract/library';
 import { StudioError, methods, type FieldProblem, type HandlerInput, type LessonBody } from '../../../shared/contract/index';
 import { COURSE_LIMITS, type Course } from '../../../shared/domain/course';
+import { MEDIA_LIMITS } from '../../../shared/domain/media';
 import { RICH_TEXT_SCHEMA_VERSION, bodyMediaHashes } from '../../../shared/rich-text/schema';
 import { upgradeBody } from '../../../shared/rich-text/upgrade';
 import { APP_NAME, APP_VERSION } from '../app-meta';
 import { extensionOf, type MediaService } from './media';
-import { ProbeError, bufferSource, probeMedia, readWavLayout, wavPeaks, type ProbeResult } from './media-probe/index';
+import { ProbeError, fileSource, probeMedia, readWavLayout, wavPeaks, type ProbeResult } from './media-probe/index';
 import { saveInputOf, type VersionService } from './versions';
-import { ZipError, readZip, writeZip } from './zip';
+import { ZIP_END_BYTES, ZIP_ENTRY_OVERHEAD, ZipError, ZipFileReader, ZipFileWriter, type ZipEntry } from './zip';
 
 export const PACKAGE_FORMAT = 'creator-studio/course-package';
 /**
@@ -50,12 +55,14 @@ export const PACKAGE_LIMITS = {
   bodiesMaxBytes: 64 * 1024 * 1024,
   /** An image: the cover limit (body images come from the same library). */
   mediaMaxBytes: COURSE_LIMITS.coverMaxBytes,
-  /** Audio and video: as large as a whole package may be (the contract's cap on the package file). */
-  avMediaMaxBytes: PACKAGE_MAX_BYTES,
-  maxTotalBytes: 256 * 1024 * 1024,
+  /** Audio and video: as large as the media library takes them. */
+  avMediaMaxBytes: MEDIA_LIMITS.maxBytes,
+  maxTotalBytes: PACKAGE_MAX_BYTES,
   /** JSON compresses around 10:1; a real image hardly at all. 100:1 above 1 MB is a bomb. */
   maxRatio: 100,
   ratioFloorBytes: 1024 * 1024,
+  /** The one buffer media bytes pass through, on export and import. */
+  chunkBytes: 1024 * 1024,
 } as const;
 
 const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp'] as const;
@@ -69,7 +76,7 @@ const isImageMime = (mime: string) => (IMAGE_MIMES as readonly string[]).include
 function mediaLimit(mime: string): number {
   return isImageMime(mime) ? PACKAGE_LIMITS.mediaMaxBytes : PACKAGE_LIMITS.avMediaMaxBytes;
 }
-/** The same limit decided from an entry's name, before it is inflated. */
+/** The same limit decided from an entry's name, before it is read. */
 function entryLimit(name: string): number {
   const ext = MEDIA_NAME.exec(name)?.[2];
   return ext && ['mp3', 'm4a', 'wav', 'mp4', 'mov'].includes(ext) ? PACKAGE_LIMITS.avMediaMaxBytes : PACKAGE_LIMITS.mediaMaxBytes;
@@ -127,8 +134,31 @@ function cannotPackage(code: string, message: string, details: Record<string, st
   return new StudioError('INVALID_INPUT', message, { fields: [{ path: 'package', code: `package.${code}` }], details });
 }
 
+/** The answer to a job the creator cancelled (`packages.cancel`). */
+export function cancelledError(): StudioError {
+  return new StudioError('CONFLICT', 'The package job was cancelled', { fields: [{ path: 'package', code: 'package.cancelled' }] });
+}
+
+const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
+
+/** File-system refusals the creator can act on (another folder, free space, a file that moved), by errno code. */
+const FS_REFUSALS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST']);
+const fsCode = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
+
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Where a job stands: `export` (bytes written), `verify` (import: bytes read and checked), `store` (committing). */
+export interface PackageProgress {
+  phase: 'export' | 'verify' | 'store';
+  doneBytes: number;
+  totalBytes: number;
+}
+
+export interface PackageRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: PackageProgress) => void;
 }
 
 export interface PackageDeps {
@@ -146,23 +176,40 @@ export interface PackageDeps {
   now: () => Date;
 }
 
-interface CheckedMedia {
+/** A manifest media entry matched with its zip entry (step 1 of an import). */
+interface ListedMedia {
   hash: string;
-  data: Buffer;
+  mime: MediaMime;
+  entry: ZipEntry;
+}
+
+interface StagedMedia {
+  hash: string;
+  size: number;
+  staged: string;
+  target: string;
   meta: ProbeResult;
   waveform: number[] | null;
 }
 
 export class PackageService {
+  private readonly chunkBytes = PACKAGE_LIMITS.chunkBytes;
+
   constructor(private readonly deps: PackageDeps) {}
 
-  export(courseId: string): { fileName: string; data: Buffer } {
+  /** The file name a course's package is offered under: its title without characters file systems refuse. */
+  fileNameOf(courseId: string): string {
+    const course = this.deps.getCourse(courseId);
+    const safeTitle = [...course.title].map((ch) => (/[\\/:*?"<>|]/.test(ch) || ch.charCodeAt(0) < 0x20 ? '_' : ch)).join('').slice(0, 60) || 'course';
+    return `${safeTitle}.course.zip`;
+  }
+
+  /** Writes the course's package to `target` (replacing a file there only once the package is complete). */
+  async exportTo(courseId: string, target: string, options: PackageRunOptions = {}): Promise<{ fileName: string; size: number }> {
     const course = this.deps.getCourse(courseId);
     const bodies = new Map([...this.deps.bodiesOf(courseId)].filter(([, html]) => html.length > 0));
-    const media: Manifest['media'] = [];
-    const files: { name: string; data: Buffer }[] = [];
-    // Every file is located and measured before any is read: a course whose media cannot fit is refused, never
-    // exported without some of them.
+    // Every file is located and measured before anything is written: a course whose media cannot fit is refused,
+    // never exported without some of them.
     const located = mediaOf(course, bodies).map((hash) => {
       const found = this.deps.media.locate(hash);
       if (!found) throw new StudioError('NOT_FOUND', `Media ${hash} of course ${courseId} is missing from the workspace`);
@@ -174,19 +221,9 @@ export class PackageService {
       if (size > limit) {
         throw cannotPackage('mediaTooLarge', `Media ${hash} has ${size} bytes; a package holds ${found.mime} files up to ${limit} bytes`, { hash, size, limit });
       }
-      return { hash, mime: found.mime as MediaMime, file: found.file, size };
+      const mime = found.mime as MediaMime;
+      return { hash, mime, source: found.file, size, file: `media/${hash}.${extensionOf(mime)}` };
     });
-    const total = located.reduce((sum, m) => sum + m.size, 0);
-    if (total > PACKAGE_MAX_BYTES) {
-      throw cannotPackage('mediaTooLarge', `The course's media have ${total} bytes; a package holds up to ${PACKAGE_MAX_BYTES}`, { size: total, limit: PACKAGE_MAX_BYTES });
-    }
-    for (const m of located) {
-      const data = fs.readFileSync(m.file);
-      if (sha256(data) !== m.hash) throw new StudioError('INTERNAL', `Media file ${m.hash} does not match its hash`);
-      const file = `media/${m.hash}.${extensionOf(m.mime)}`;
-      media.push({ hash: m.hash, mime: m.mime, size: data.length, file });
-      files.push({ name: file, data });
-    }
     const courseJson = Buffer.from(JSON.stringify(course, null, 2));
     const bodiesFile: BodiesFile = { schemaVersion: RICH_TEXT_SCHEMA_VERSION, bodies: Object.fromEntries(bodies) };
     const bodiesJson = Buffer.from(JSON.stringify(bodiesFile, null, 2));
@@ -197,37 +234,95 @@ export class PackageService {
       exportedAt: this.deps.now().toISOString(),
       course: { file: 'course.json', sha256: sha256(courseJson) },
       bodies: { file: 'bodies.json', sha256: sha256(bodiesJson) },
-      media,
+      media: located.map((m) => ({ hash: m.hash, mime: m.mime, size: m.size, file: m.file })),
     };
-    const data = writeZip(
-      [
-        { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2)) },
-        { name: 'course.json', data: courseJson },
-        { name: 'bodies.json', data: bodiesJson },
-        ...files,
-      ],
-      this.deps.now(),
-    );
-    if (data.length > PACKAGE_MAX_BYTES) {
-      throw cannotPackage('tooLarge', `The package would have ${data.length} bytes; packages are limited to ${PACKAGE_MAX_BYTES}`, { size: data.length, limit: PACKAGE_MAX_BYTES });
+    const manifestJson = Buffer.from(JSON.stringify(manifest, null, 2));
+    // An upper bound (JSON counted uncompressed): refused before the first byte rather than part way.
+    const planned =
+      [['manifest.json', manifestJson.length], ['course.json', courseJson.length], ['bodies.json', bodiesJson.length], ...located.map((m) => [m.file, m.size] as const)]
+        .map(([name, size]) => ZIP_ENTRY_OVERHEAD + 2 * Buffer.byteLength(name as string) + (size as number))
+        .reduce((a, b) => a + b, 0) + ZIP_END_BYTES;
+    if (planned > PACKAGE_MAX_BYTES) {
+      throw cannotPackage('tooLarge', `The package would have about ${planned} bytes; packages are limited to ${PACKAGE_MAX_BYTES}`, { size: planned, limit: PACKAGE_MAX_BYTES });
     }
-    // Characters no file system takes in a name, and control characters.
-    const safeTitle = [...course.title].map((ch) => (/[\\/:*?"<>|]/.test(ch) || ch.charCodeAt(0) < 0x20 ? '_' : ch)).join('').slice(0, 60) || 'course';
-    return { fileName: `${safeTitle}.course.zip`, data };
+    const totalBytes = located.reduce((sum, m) => sum + m.size, 0);
+    let doneBytes = 0;
+    options.onProgress?.({ phase: 'export', doneBytes, totalBytes });
+
+    const part = `${target}.${randomBytes(6).toString('hex')}.part`;
+    let writer: ZipFileWriter;
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writer = await ZipFileWriter.create(part, this.deps.now(), this.chunkBytes);
+    } catch (error) {
+      if (FS_REFUSALS.has(fsCode(error) ?? '')) throw cannotPackage('cannotWrite', `Cannot write ${target}: ${fsCode(error)}`, { path: target, reason: fsCode(error)! });
+      throw error;
+    }
+    try {
+      await writer.addBuffer('manifest.json', manifestJson);
+      await writer.addBuffer('course.json', courseJson);
+      await writer.addBuffer('bodies.json', bodiesJson);
+      for (const m of located) {
+        const hash = createHash('sha256');
+        await writer.addFile(m.file, m.source, m.size, {
+          signal: options.signal,
+          onBytes: (n) => {
+            doneBytes += n;
+            options.onProgress?.({ phase: 'export', doneBytes, totalBytes });
+          },
+          check: {
+            update: (b) => hash.update(b),
+            verify: () => {
+              if (hash.digest('hex') !== m.hash) throw new StudioError('INTERNAL', `The stored media file ${m.hash} does not match its hash`);
+            },
+          },
+        });
+      }
+      options.signal?.throwIfAborted();
+      const size = await writer.finish();
+      fs.renameSync(part, target);
+      return { fileName: path.basename(target), size };
+    } catch (error) {
+      await writer.close().catch(() => {});
+      fs.rmSync(part, { force: true });
+      if (isAbort(error)) throw cancelledError();
+      if (error instanceof ZipError) throw cannotPackage(error.reason, error.message, {});
+      if (FS_REFUSALS.has(fsCode(error) ?? '')) throw cannotPackage('cannotWrite', `Cannot write ${target}: ${fsCode(error)}`, { path: target, reason: fsCode(error)! });
+      throw error;
+    }
   }
 
-  /** Verifies the whole package, then creates the course and its media in one step. */
-  import(bytes: Buffer): { course: Course; media: number } {
-    const checked = this.verify(bytes);
+  /** Verifies the whole package file, then creates the course and its media in one step (see the file comment). */
+  async importFile(file: string, options: PackageRunOptions = {}): Promise<{ course: Course; media: number }> {
+    let reader: ZipFileReader;
+    try {
+      reader = await ZipFileReader.open(file, {
+        maxEntries: PACKAGE_LIMITS.maxEntries,
+        maxEntryBytes: (name) =>
+          name === 'manifest.json'
+            ? PACKAGE_LIMITS.manifestMaxBytes
+            : name === 'course.json'
+              ? PACKAGE_LIMITS.courseMaxBytes
+              : name === 'bodies.json'
+                ? PACKAGE_LIMITS.bodiesMaxBytes
+                : entryLimit(name),
+        maxTotalBytes: PACKAGE_LIMITS.maxTotalBytes,
+        maxRatio: PACKAGE_LIMITS.maxRatio,
+        ratioFloorBytes: PACKAGE_LIMITS.ratioFloorBytes,
+      });
+    } catch (error) {
+      if (error instanceof ZipError) throw invalid(error.reason, error.message);
+      if (FS_REFUSALS.has(fsCode(error) ?? '')) throw invalid('cannotRead', `Cannot read ${file}: ${fsCode(error)}`);
+      throw error;
+    }
     const staging = path.join(this.deps.dataDir, 'tmp', `import-${randomBytes(8).toString('hex')}`);
     const placed: string[] = [];
     try {
-      fs.mkdirSync(staging, { recursive: true });
-      const staged = checked.media.map((m) => {
-        const file = path.join(staging, `${m.hash}.${m.meta.ext}`);
-        fs.writeFileSync(file, m.data, { flush: true });
-        return { ...m, staged: file, target: mediaPath(this.deps.dataDir, m.hash, m.meta.mime) };
-      });
+      const checked = await this.verifyDocuments(reader);
+      const staged = await this.stageMedia(reader, checked.media, staging, options);
+      options.signal?.throwIfAborted();
+      const totalBytes = staged.reduce((sum, m) => sum + m.size, 0);
+      options.onProgress?.({ phase: 'store', doneBytes: totalBytes, totalBytes });
       const run = this.deps.db.transaction(() => {
         // The media library's columns (migration 0007), from the probe, as media.importFinish writes them; a file
         // already in the workspace keeps its row. Thumbnails are made by the library, not here.
@@ -243,7 +338,7 @@ export class PackageService {
           insertMedia.run({
             hash: m.hash,
             mime: m.meta.mime,
-            size: m.data.length,
+            size: m.size,
             width: m.meta.width,
             height: m.meta.height,
             name: path.basename(m.target),
@@ -287,45 +382,77 @@ export class PackageService {
       const course = run.immediate();
       placed.length = 0;
       return { course, media: staged.length };
+    } catch (error) {
+      if (isAbort(error)) throw cancelledError();
+      if (error instanceof ZipError) throw invalid(error.reason, error.message);
+      throw error;
     } finally {
+      await reader.close();
       for (const file of placed) fs.rmSync(file, { force: true });
       fs.rmSync(staging, { recursive: true, force: true });
     }
   }
 
-  private verify(bytes: Buffer): {
+  /**
+   * Step 2: each media entry streamed into `staging`, hashed on the way (the name must be the hash), its CRC and size
+   * checked by the reader, then probed. Nothing outside `staging` is written.
+   */
+  private async stageMedia(reader: ZipFileReader, media: ListedMedia[], staging: string, options: PackageRunOptions): Promise<StagedMedia[]> {
+    const totalBytes = media.reduce((sum, m) => sum + m.entry.size, 0);
+    let doneBytes = 0;
+    options.onProgress?.({ phase: 'verify', doneBytes, totalBytes });
+    if (media.length > 0) fs.mkdirSync(staging, { recursive: true });
+    const out: StagedMedia[] = [];
+    for (const m of media) {
+      const ext = extensionOf(m.mime);
+      const staged = path.join(staging, `${m.hash}.${ext}`);
+      const handle = await fs.promises.open(staged, 'wx');
+      const hash = createHash('sha256');
+      try {
+        let at = 0;
+        const chunks = reader.stream(m.entry, this.chunkBytes, {
+          signal: options.signal,
+          onBytes: (n) => {
+            doneBytes += n;
+            options.onProgress?.({ phase: 'verify', doneBytes, totalBytes });
+          },
+        });
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          let written = 0;
+          while (written < chunk.length) {
+            const { bytesWritten } = await handle.write(chunk, written, chunk.length - written, at + written);
+            written += bytesWritten;
+          }
+          at += chunk.length;
+        }
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      if (hash.digest('hex') !== m.hash) throw invalid('hashMismatch', `${m.entry.name} does not match its hash`);
+      const { meta, waveform } = probeFile(staged, m.entry.name);
+      if (meta.mime !== m.mime) throw invalid('badMedia', `${m.entry.name} is not the ${m.mime} it claims to be`);
+      out.push({ hash: m.hash, size: m.entry.size, staged, target: mediaPath(this.deps.dataDir, m.hash, m.mime), meta, waveform });
+    }
+    return out;
+  }
+
+  /** Step 1: the manifest, the course document and the bodies, and the media entries against the manifest. */
+  private async verifyDocuments(reader: ZipFileReader): Promise<{
     save: HandlerInput<'courses.save'>;
     /** New lesson id → body HTML. */
     bodies: Map<string, string>;
-    media: CheckedMedia[];
-  } {
-    let entries: Map<string, Buffer>;
-    try {
-      entries = readZip(bytes, {
-        maxEntries: PACKAGE_LIMITS.maxEntries,
-        maxEntryBytes: (name) =>
-          name === 'manifest.json'
-            ? PACKAGE_LIMITS.manifestMaxBytes
-            : name === 'course.json'
-              ? PACKAGE_LIMITS.courseMaxBytes
-              : name === 'bodies.json'
-                ? PACKAGE_LIMITS.bodiesMaxBytes
-                : entryLimit(name),
-        maxTotalBytes: PACKAGE_LIMITS.maxTotalBytes,
-        maxRatio: PACKAGE_LIMITS.maxRatio,
-        ratioFloorBytes: PACKAGE_LIMITS.ratioFloorBytes,
-      });
-    } catch (error) {
-      if (error instanceof ZipError) throw invalid(error.reason, error.message);
-      throw error;
-    }
-
-    const manifestBytes = entries.get('manifest.json');
-    if (!manifestBytes) throw invalid('wrongFormat', 'The file has no manifest.json: it is not a course package');
+    media: ListedMedia[];
+  }> {
+    const { entries } = reader;
+    const manifestEntry = entries.get('manifest.json');
+    if (!manifestEntry) throw invalid('wrongFormat', 'The file has no manifest.json: it is not a course package');
     let manifestJson: unknown;
     try {
-      manifestJson = JSON.parse(manifestBytes.toString('utf8'));
-    } catch {
+      manifestJson = JSON.parse((await reader.readAll(manifestEntry)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof ZipError) throw error;
       throw invalid('wrongFormat', 'manifest.json is not JSON');
     }
     const header = z.object({ format: z.string(), schemaVersion: z.number() }).safeParse(manifestJson);
@@ -348,37 +475,28 @@ export class PackageService {
       if (name === 'manifest.json' || name === 'course.json' || (name === 'bodies.json' && manifest.bodies)) continue;
       if (!listed.has(name)) throw invalid('unexpectedEntry', `${name} is not part of a course package`);
     }
-    const courseBytes = entries.get('course.json');
-    if (!courseBytes) throw invalid('wrongFormat', 'The package has no course.json');
+    const courseEntry = entries.get('course.json');
+    if (!courseEntry) throw invalid('wrongFormat', 'The package has no course.json');
+    const courseBytes = await reader.readAll(courseEntry);
     if (sha256(courseBytes) !== manifest.course.sha256) throw invalid('hashMismatch', 'course.json does not match the hash in the manifest');
 
-    const media = manifest.media.map((m): CheckedMedia => {
+    // Media are checked here only as far as the directory tells (names, sizes, limits); their bytes in step 2.
+    const media = manifest.media.map((m): ListedMedia => {
       const match = MEDIA_NAME.exec(m.file);
       if (!match || match[1] !== m.hash || extensionOf(m.mime) !== match[2]) throw invalid('wrongFormat', `Media entry ${m.file} is not named by its hash and type`);
-      const data = entries.get(m.file);
-      if (!data) throw invalid('missingMedia', `${m.file} is listed but missing`);
-      if (data.length > mediaLimit(m.mime)) throw invalid('tooLarge', `${m.file} is over the ${mediaLimit(m.mime)} bytes a package holds for ${m.mime}`);
-      if (data.length !== m.size || sha256(data) !== m.hash) throw invalid('hashMismatch', `${m.file} does not match its hash`);
-      // What the file is, read from its bytes by the media library's own probe.
-      let meta: ProbeResult;
-      let waveform: number[] | null = null;
-      try {
-        const src = bufferSource(data);
-        meta = probeMedia(src);
-        if (meta.format === 'wav') waveform = wavPeaks(src, readWavLayout(src));
-      } catch (error) {
-        if (error instanceof ProbeError) throw invalid('badMedia', `${m.file} is not readable media: ${error.message}`, [{ path: m.file, code: error.code }]);
-        throw error;
-      }
-      if (meta.mime !== m.mime) throw invalid('badMedia', `${m.file} is not the ${m.mime} it claims to be`);
-      return { hash: m.hash, data, meta, waveform };
+      const entry = entries.get(m.file);
+      if (!entry) throw invalid('missingMedia', `${m.file} is listed but missing`);
+      if (entry.size > mediaLimit(m.mime)) throw invalid('tooLarge', `${m.file} is over the ${mediaLimit(m.mime)} bytes a package holds for ${m.mime}`);
+      if (entry.size !== m.size) throw invalid('hashMismatch', `${m.file} has ${entry.size} bytes; the manifest says ${m.size}`);
+      return { hash: m.hash, mime: m.mime, entry };
     });
 
     // Bodies by exported lesson id (schema 2); upgraded to this app's rich-text schema as stored bodies are on load.
     let oldBodies = new Map<string, string>();
     if (manifest.bodies) {
-      const bodiesBytes = entries.get('bodies.json');
-      if (!bodiesBytes) throw invalid('wrongFormat', 'The package has no bodies.json');
+      const bodiesEntry = entries.get('bodies.json');
+      if (!bodiesEntry) throw invalid('wrongFormat', 'The package has no bodies.json');
+      const bodiesBytes = await reader.readAll(bodiesEntry);
       if (sha256(bodiesBytes) !== manifest.bodies.sha256) throw invalid('hashMismatch', 'bodies.json does not match the hash in the manifest');
       let bodiesJson: unknown;
       try {
@@ -439,6 +557,21 @@ export class PackageService {
       if (!have.has(hash)) throw invalid('missingMedia', `The course refers to media ${hash}, which the package does not contain`);
     }
     return { save, bodies, media };
+  }
+}
+
+/** What a staged file is, read from its bytes by the media library's own probe (and a WAV's peaks). */
+function probeFile(file: string, name: string): { meta: ProbeResult; waveform: number[] | null } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const src = fileSource(fd, fs.fstatSync(fd).size);
+    const meta = probeMedia(src);
+    return { meta, waveform: meta.format === 'wav' ? wavPeaks(src, readWavLayout(src)) : null };
+  } catch (error) {
+    if (error instanceof ProbeError) throw invalid('badMedia', `${name} is not readable media: ${error.message}`, [{ path: name, code: error.code }]);
+    throw error;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -3,6 +3,7 @@
  * Electron IPC (the preload's `window.studio`) or loopback HTTP (browser mode).
  */
 import {
+  HTTP_PATHS,
   StudioError,
   type EventEnvelope,
   type EventName,
@@ -20,6 +21,8 @@ export interface Transport {
   subscribe(listener: (event: EventEnvelope) => void): () => void;
   /** A URL the page can put in <img src> for a stored media hash. */
   mediaUrl(hash: string): string;
+  /** A URL that downloads a finished browser-mode package export (`packages.export` → `downloadId`); the path alone when absent. */
+  packageDownloadUrl?(downloadId: string): string;
 }
 
 export interface StudioClient {
@@ -28,6 +31,7 @@ export interface StudioClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   mediaUrl(hash: string): string;
+  packageDownloadUrl(downloadId: string): string;
 }
 
 export function createClient(transport: Transport): StudioClient {
@@ -51,5 +55,6 @@ export function createClient(transport: Transport): StudioClient {
       return () => set.delete(listener as (payload: unknown) => void);
     },
     mediaUrl: (hash) => transport.mediaUrl(hash),
+    packageDownloadUrl: (downloadId) => transport.packageDownloadUrl?.(downloadId) ?? `${HTTP_PATHS.packageDownload}${downloadId}`,
   };
 }

@@ -20,6 +20,8 @@ export function ipcTransport(bridge: PreloadBridge): Transport {
     subscribe: (listener) => bridge.on(listener),
     // The window is served from studio://app/, which also serves media: same origin, no token needed.
     mediaUrl: (hash) => `${HTTP_PATHS.media}${hash}`,
+    // The desktop host saves packages where the creator chooses; it never offers a download.
+    packageDownloadUrl: (downloadId) => `${HTTP_PATHS.packageDownload}${downloadId}`,
   };
 }
 
@@ -53,6 +55,7 @@ export function httpTransport(token: string, base = ''): Transport {
       return () => source.close();
     },
     mediaUrl: (hash) => `${base}${HTTP_PATHS.media}${hash}?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    packageDownloadUrl: (downloadId) => `${base}${HTTP_PATHS.packageDownload}${encodeURIComponent(downloadId)}?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
   };
 }
 

@@ -11,6 +11,8 @@ import { MediaLibraryPage } from '../features/media/MediaLibraryPage';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
+import { FunnelEditorRoute } from '../features/funnels/FunnelEditor';
+import { FunnelsPage } from '../features/funnels/FunnelsPage';
 import { SearchBox } from '../features/search/SearchBox';
 import { SearchPage } from '../features/search/SearchPage';
 import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
@@ -19,7 +21,7 @@ import { SyncIndicator } from '../features/sync/SyncIndicator';
 import type { Route } from './app-store';
 import { useApp } from './stores';
 
-const NAV = ['courses', 'media', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
+const NAV = ['courses', 'media', 'funnels', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
 
 function RouteView({ route }: { route: Route }) {
   switch (route.name) {
@@ -43,6 +45,10 @@ function RouteView({ route }: { route: Route }) {
       return <MediaLibraryPage />;
     case 'sync':
       return <ConflictsPage />;
+    case 'funnels':
+      return <FunnelsPage />;
+    case 'funnel':
+      return <FunnelEditorRoute key={route.id} id={route.id} />;
     default:
       return <CourseList />;
   }
@@ -90,7 +96,7 @@ export function App() {
             <li key={item}>
               <a
                 href={`#/${item}`}
-                aria-current={route.name === item || (item === 'courses' && route.name === 'course') ? 'page' : undefined}
+                aria-current={route.name === item || (item === 'courses' && route.name === 'course') || (item === 'funnels' && route.name === 'funnel') ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();
                   navigate({ name: item });

@@ -7,9 +7,10 @@ import type { CompanionStatus, MethodOutput, WorkspaceStatus } from '../../../sh
 import type { Settings } from '../../../shared/settings';
 import type { StudioClient } from '../api/client';
 
-export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' } | { name: 'sync' };
 
-const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media', 'sync'] as const;
+export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' } | { name: 'funnels' } | { name: 'funnel'; id: string } | { name: 'sync' };
+
+const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media', 'funnels', 'sync'] as const;
 
 export interface Toast {
   id: number;
@@ -42,6 +43,8 @@ export function routeFromHash(hash: string): Route {
   if (lesson) return { name: 'lesson', courseId: lesson[1]!, lessonId: lesson[2]! };
   const search = /^#\/search\?q=(.*)$/.exec(hash);
   if (search) return { name: 'search', query: safeDecode(search[1]!) };
+  const funnel = /^#\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  if (funnel) return { name: 'funnel', id: funnel[1]! };
   const match = /^#\/courses\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   if (match) return { name: 'course', id: match[1]! };
   const simple = SIMPLE_ROUTES.find((name) => hash === `#/${name}`);
@@ -59,6 +62,7 @@ function safeDecode(text: string): string {
 export function hashFromRoute(route: Route): string {
   if (route.name === 'course') return `#/courses/${route.id}`;
   if (route.name === 'lesson') return `#/courses/${route.courseId}/lessons/${route.lessonId}`;
+  if (route.name === 'funnel') return `#/funnels/${route.id}`;
   if (route.name === 'search') return `#/search?q=${encodeURIComponent(route.query)}`;
   return route.name === 'courses' ? '#/courses' : `#/${route.name}`;
 }

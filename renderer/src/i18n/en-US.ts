@@ -6,6 +6,8 @@ import { lessonBodyEnUS } from '../features/lesson-body/i18n-en-US';
 import { mediaEnUS } from '../features/media/i18n-en-US';
 import { libraryEnUS } from '../features/library/i18n-en-US';
 import { syncEnUS } from '../features/sync/i18n-en-US';
+import { funnelsEnUS } from '../features/funnels/i18n-en-US';
+import { publishingEnUS } from '../features/publishing/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -13,7 +15,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const enUS: Shape<typeof zhCN> = {
   app: {
     name: 'Creator Studio',
-    nav: { orders: 'Orders', courses: 'Courses', media: 'Media', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', label: 'Main navigation' },
+    nav: { funnels: 'Funnels', orders: 'Orders', courses: 'Courses', media: 'Media', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', label: 'Main navigation' },
     mode: { browser: 'Browser mode', desktop: 'Desktop' },
     language: 'Language',
     languageName: { 'zh-CN': '中文', 'en-US': 'English' },
@@ -456,6 +458,14 @@ export const enUS: Shape<typeof zhCN> = {
       'wordList.malformed': '{{message}}',
       'wordList.noTerms': 'The file has no terms to import',
       'wordList.kindMismatch': 'The chosen list is of the other kind',
+      'article.titleTooLong': 'A WeChat article title has at most 32 characters: shorten the course title first',
+      'article.coverMissing': 'Publishing to the official account needs a cover',
+      'article.coverUnsupported': 'The cover must be a JPG, PNG, GIF or BMP of at most 10 MB',
+      'body.imageUnsupported': 'Body images must be JPG or PNG under 1 MB',
+      'reminders.notLive': 'Only live courses have start reminders',
+      'reminders.noneChosen': 'Choose reminder times in the live settings first',
+      'templateId.invalid': 'A template ID is 8–64 letters, digits, - or _',
+      'templateKey.invalid': 'Invalid template key',
       invalid: 'Invalid input',
     },
   },
@@ -465,6 +475,8 @@ export const enUS: Shape<typeof zhCN> = {
   media: mediaEnUS,
   library: libraryEnUS,
   sync: syncEnUS,
+  funnels: funnelsEnUS,
+  publishing: publishingEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };

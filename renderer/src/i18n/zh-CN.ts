@@ -5,12 +5,14 @@ import { lessonBodyZhCN } from '../features/lesson-body/i18n-zh-CN';
 import { mediaZhCN } from '../features/media/i18n-zh-CN';
 import { libraryZhCN } from '../features/library/i18n-zh-CN';
 import { syncZhCN } from '../features/sync/i18n-zh-CN';
+import { funnelsZhCN } from '../features/funnels/i18n-zh-CN';
+import { publishingZhCN } from '../features/publishing/i18n-zh-CN';
 
 /** Chinese (Simplified): the default UI language. Keys are shared with en-US.ts; a missing key fails to compile there. */
 export const zhCN = {
   app: {
     name: '创作者工作台',
-    nav: { orders: '订单', courses: '课程', media: '素材库', team: '团队', events: '微信事件', audit: '接口调用明细', compliance: '合规词表', label: '主导航' },
+    nav: { funnels: '营销漏斗', orders: '订单', courses: '课程', media: '素材库', team: '团队', events: '微信事件', audit: '接口调用明细', compliance: '合规词表', label: '主导航' },
     mode: { browser: '浏览器模式', desktop: '桌面版' },
     language: '界面语言',
     languageName: { 'zh-CN': '中文', 'en-US': 'English' },
@@ -453,6 +455,14 @@ export const zhCN = {
       'wordList.malformed': '{{message}}',
       'wordList.noTerms': '文件中没有可导入的词',
       'wordList.kindMismatch': '所选词表的类型与导入类型不同',
+      'article.titleTooLong': '公众号文章标题最多 32 个字，请缩短课程标题后再发布',
+      'article.coverMissing': '发布到公众号需要封面',
+      'article.coverUnsupported': '封面需为 JPG、PNG、GIF 或 BMP，且不超过 10 MB',
+      'body.imageUnsupported': '正文图片需为 JPG 或 PNG，且小于 1 MB',
+      'reminders.notLive': '只有直播课可以安排开播提醒',
+      'reminders.noneChosen': '请先在直播设置中选择提醒时间',
+      'templateId.invalid': '模板 ID 为 8–64 位字母、数字、- 或 _',
+      'templateKey.invalid': '模板字段名无效',
       invalid: '输入有误',
     },
   },
@@ -462,6 +472,8 @@ export const zhCN = {
   media: mediaZhCN,
   library: libraryZhCN,
   sync: syncZhCN,
+  funnels: funnelsZhCN,
+  publishing: publishingZhCN,
   toast: { dismiss: '关闭提示' },
   time: { justNow: '刚刚' },
 };

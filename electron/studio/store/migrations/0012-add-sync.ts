@@ -24,8 +24,7 @@ export const SYNC_BACKFILL_SQL = `
 `;
 
 export const addSync: Migration = {
-  // In this branch the tenth step (file 0012 by the plan); renumbered when branches merge.
-  version: 10,
+  version: 12,
   name: 'add-sync',
   up: (db) => {
     db.exec(`

@@ -8,11 +8,13 @@ import { addMediaLibrary } from './0007-add-media-library';
 import { addSearchAndVersions } from './0008-add-search-and-versions';
 import { addLessonBodyVersions } from './0009-add-lesson-body-versions';
 import { addSync } from './0012-add-sync';
+import { addFunnels } from './0010-add-funnels';
+import { addCompanionCache } from './0011-add-companion-cache';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Explicit on purpose: no directory globbing, no surprises from a stray file. */
-export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails, addLessonBodies, addMediaLibrary, addSearchAndVersions, addLessonBodyVersions, addSync];
+export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails, addLessonBodies, addMediaLibrary, addSearchAndVersions, addLessonBodyVersions, addFunnels, addCompanionCache, addSync];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -18,6 +18,8 @@ import { createEditorStore, draftIssues, type EditorState, type EditorStore } fr
 import { HistoryButton } from '../versions/HistoryPanel';
 import { EditorReloadContext } from '../versions/reload';
 import { ExportPackageButton } from '../packages/PackageButtons';
+import { PublishPanel } from '../publishing/PublishPanel';
+import { RemindersPanel } from '../publishing/RemindersPanel';
 
 const EditorContext = createContext<EditorStore | null>(null);
 
@@ -225,6 +227,8 @@ function CourseEditor() {
           </div>
 
           <CoverPicker />
+          <PublishPanel />
+          {draft.type === 'live' && <RemindersPanel />}
         </section>
         <PreviewTabs outline={<OutlineEditor issues={issues} />} />
       </div>

@@ -6,6 +6,7 @@ import { formatPrice } from '../../../../shared/domain/course';
 import { saveTextFile } from '../../api/save-file';
 import { useApp, useStores } from '../../app/stores';
 import { usePolledCall } from '../../app/use-polled-call';
+import { CachedNote } from '../publishing/CachedNote';
 import { OrderDetailPanel } from './OrderDetailPanel';
 import { PaySettingsPanel } from './PaySettingsPanel';
 import { TestPurchasePanel } from './TestPurchasePanel';
@@ -75,6 +76,7 @@ export function OrdersPage() {
         </div>
       </header>
       <p className="muted">{t('orders.intro')}</p>
+      <CachedNote cachedAt={page?.cachedAt} />
       <PaySettingsPanel />
       <TestPurchasePanel courses={courses} sandbox={companion?.sandbox ?? false} phoneUrl={companion?.phoneUrl ?? null} onPaid={reload} />
 

@@ -1,62 +1,100 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StudioError } from '../../../../shared/contract/index';
-import { saveBytesFile } from '../../api/save-file';
 import { useApp, useStores } from '../../app/stores';
 import { useEditor, useEditorStore } from '../courses/CourseEditor';
+import { formatBytes } from '../media/format';
+import { exportPackage, importPackage, isCancelled, type TransferProgress } from './transfer';
 
-/** The message for a refused import: the package problem if there is one, else the error code's. */
-function importFailure(t: (key: string, options?: Record<string, unknown>) => string, error: unknown): string {
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/** The package problem of a refusal, else the error code's message. */
+function reasonOf(t: Translate, error: unknown): string {
   if (error instanceof StudioError) {
     const problem = error.fields?.find((f) => f.code.startsWith('package.'));
-    const reason = problem ? t(`library.packages.error.${problem.code.slice('package.'.length)}`) : t(`error.${error.code}`);
-    return t('library.packages.failed', { reason });
+    return problem ? t(`library.packages.error.${problem.code.slice('package.'.length)}`) : t(`error.${error.code}`);
   }
-  return t('library.packages.failed', { reason: t('error.INTERNAL') });
+  return t('error.INTERNAL');
 }
 
-/** The editor header's 导出课程包: saves pending edits, then downloads the package the host builds. */
+/** A running transfer: a progress bar with what it is doing, and its cancel button. */
+function TransferStatus({ progress, onCancel }: { progress: TransferProgress | null; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const percent = progress && progress.totalBytes > 0 ? Math.floor((progress.doneBytes / progress.totalBytes) * 100) : null;
+  const phase = progress?.phase ?? 'start';
+  return (
+    <span className="package-transfer" role="status">
+      <progress
+        max={100}
+        value={percent ?? undefined}
+        aria-label={t('library.packages.progressLabel')}
+        {...(percent === null ? {} : { 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 })}
+      />
+      <span className="muted">
+        {t(`library.packages.phase.${phase}`, {
+          percent: percent ?? 0,
+          done: formatBytes(progress?.doneBytes ?? 0),
+          total: formatBytes(progress?.totalBytes ?? 0),
+        })}
+      </span>
+      <button type="button" className="link-button" onClick={onCancel}>
+        {t('library.packages.cancel')}
+      </button>
+    </span>
+  );
+}
+
+/** One transfer at a time per button: its progress, and an AbortController the cancel button fires. */
+function useTransfer() {
+  const [progress, setProgress] = useState<TransferProgress | null>(null);
+  const [controller, setController] = useState<AbortController | null>(null);
+  const begin = () => {
+    const next = new AbortController();
+    setProgress(null);
+    setController(next);
+    return next;
+  };
+  const end = () => setController(null);
+  return { busy: controller !== null, progress, setProgress, begin, end, cancel: () => controller?.abort() };
+}
+
+/** The editor header's 导出课程包: saves pending edits, then writes the package where the creator chooses (or downloads it). */
 export function ExportPackageButton() {
   const { t } = useTranslation();
   const { client } = useStores();
   const showToast = useApp((s) => s.showToast);
   const editor = useEditorStore();
   const courseId = useEditor((s) => s.courseId);
-  const [busy, setBusy] = useState(false);
+  const transfer = useTransfer();
+
+  const run = async () => {
+    const controller = transfer.begin();
+    try {
+      await editor.getState().saveNow();
+      const result = await exportPackage(client, courseId, { signal: controller.signal, onProgress: transfer.setProgress });
+      if (result.outcome === 'saved') showToast({ message: t('library.packages.savedTo', { path: result.path }) });
+      if (result.outcome === 'download') showToast({ message: t('library.packages.exported', { file: result.fileName }) });
+    } catch (error) {
+      showToast({ message: isCancelled(error) ? t('library.packages.exportCancelled') : t('library.packages.exportFailed', { reason: reasonOf(t, error) }) });
+    } finally {
+      transfer.end();
+    }
+  };
+
   return (
-    <button
-      type="button"
-      className="secondary"
-      disabled={busy}
-      onClick={() => {
-        setBusy(true);
-        void editor
-          .getState()
-          .saveNow()
-          .then(() => client.call('packages.export', { courseId }))
-          .then(
-            (pkg) => {
-              saveBytesFile(pkg.fileName, pkg.dataBase64, 'application/zip');
-              showToast({ message: t('library.packages.exported', { file: pkg.fileName }) });
-            },
-            (e: unknown) => {
-              const problem = e instanceof StudioError ? e.fields?.find((f) => f.code.startsWith('package.')) : undefined;
-              showToast({
-                message: problem
-                  ? t('library.packages.exportFailed', { reason: t(`library.packages.error.${problem.code.slice('package.'.length)}`) })
-                  : t(`error.${e instanceof StudioError ? e.code : 'INTERNAL'}`),
-              });
-            },
-          )
-          .finally(() => setBusy(false));
-      }}
-    >
-      {busy ? t('library.packages.exporting') : t('library.packages.export')}
-    </button>
+    <span className="export-package">
+      <button type="button" className="secondary" disabled={transfer.busy} onClick={() => void run()}>
+        {transfer.busy ? t('library.packages.exporting') : t('library.packages.export')}
+      </button>
+      {transfer.busy && <TransferStatus progress={transfer.progress} onCancel={transfer.cancel} />}
+    </span>
   );
 }
 
-/** The course list's 导入课程包: a file picker; the new course opens when the import succeeds. */
+/**
+ * The course list's 导入课程包: the desktop host's open dialog, or (browser mode) a file picker whose file is uploaded
+ * first. The new course opens when the import succeeds.
+ */
 export function ImportPackageButton() {
   const { t } = useTranslation();
   const { client } = useStores();
@@ -64,42 +102,54 @@ export function ImportPackageButton() {
   const navigate = useApp((s) => s.navigate);
   const inputRef = useRef<HTMLInputElement>(null);
   const id = useId();
-  const [busy, setBusy] = useState(false);
+  const transfer = useTransfer();
   const [error, setError] = useState<string | null>(null);
 
-  const pick = async (file: File | undefined) => {
-    if (!file) return;
-    setBusy(true);
+  const run = async (source: File | 'pick') => {
+    const controller = transfer.begin();
     setError(null);
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      const result = await client.call('packages.import', { fileName: file.name, dataBase64: btoa(binary) });
-      showToast({ message: t('library.packages.imported', { title: result.course.title }) });
-      navigate({ name: 'course', id: result.course.id });
+      const result = await importPackage(client, source, { signal: controller.signal, onProgress: transfer.setProgress });
+      if (result.outcome === 'imported') {
+        showToast({ message: t('library.packages.imported', { title: result.course.title }) });
+        navigate({ name: 'course', id: result.course.id });
+      }
     } catch (e) {
-      setError(importFailure(t, e));
+      if (isCancelled(e)) showToast({ message: t('library.packages.importCancelled') });
+      else setError(t('library.packages.failed', { reason: reasonOf(t, e) }));
     } finally {
-      setBusy(false);
+      transfer.end();
       if (inputRef.current) inputRef.current.value = '';
     }
   };
 
+  const label = transfer.busy ? t('library.packages.importing') : t('library.packages.import');
   return (
     <span className="import-package">
-      <label className="secondary button-like" htmlFor={id} aria-disabled={busy || undefined}>
-        {busy ? t('library.packages.importing') : t('library.packages.import')}
-      </label>
-      <input
-        ref={inputRef}
-        id={id}
-        className="visually-hidden"
-        type="file"
-        accept=".zip,application/zip"
-        disabled={busy}
-        onChange={(e) => void pick(e.target.files?.[0])}
-      />
+      {client.kind === 'desktop' ? (
+        <button type="button" className="secondary" disabled={transfer.busy} onClick={() => void run('pick')}>
+          {label}
+        </button>
+      ) : (
+        <>
+          <label className="secondary button-like" htmlFor={id} aria-disabled={transfer.busy || undefined}>
+            {label}
+          </label>
+          <input
+            ref={inputRef}
+            id={id}
+            className="visually-hidden"
+            type="file"
+            accept=".zip,application/zip"
+            disabled={transfer.busy}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void run(file);
+            }}
+          />
+        </>
+      )}
+      {transfer.busy && <TransferStatus progress={transfer.progress} onCancel={transfer.cancel} />}
       {error && (
         <span className="field-error" role="alert">
           {error}

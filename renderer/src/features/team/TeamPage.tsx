@@ -5,6 +5,7 @@ import { ROLES, type BindingSession, type Member, type Role } from '../../../../
 import { useApp, useStores } from '../../app/stores';
 import { CompanionPanel } from './CompanionPanel';
 import { createTeamStore, type TeamStore } from './team-store';
+import { CachedNote } from '../publishing/CachedNote';
 
 /** The team on the companion: members with their bound WeChat, roles, and binding by QR code. */
 export function TeamPage() {
@@ -23,6 +24,7 @@ function Team({ store }: { store: TeamStore }) {
   const members = useStore(store, (s) => s.members);
   const meId = useStore(store, (s) => s.meId);
   const loaded = useStore(store, (s) => s.loaded);
+  const cachedAt = useStore(store, (s) => s.cachedAt);
   const error = useStore(store, (s) => s.error);
   const binding = useStore(store, (s) => s.binding);
   const settings = useStore(store, (s) => s.settings);
@@ -83,6 +85,7 @@ function Team({ store }: { store: TeamStore }) {
         />
       )}
       <CompanionPanel />
+      <CachedNote cachedAt={cachedAt} />
       {loaded && (
         <table className="table" aria-label={t('team.members')}>
           <thead>

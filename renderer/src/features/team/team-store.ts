@@ -12,6 +12,8 @@ export interface TeamState {
   members: Member[];
   meId: string | null;
   settings: MethodOutput<'team.settings'> | null;
+  /** Set when the members come from the offline copy (the companion is unreachable): when they were synced. */
+  cachedAt: string | undefined;
   loaded: boolean;
   /** Contract error code of the last failed action. */
   error: string | null;
@@ -42,6 +44,7 @@ export function createTeamStore(client: StudioClient): TeamStore {
     members: [],
     meId: null,
     settings: null,
+    cachedAt: undefined,
     loaded: false,
     error: null,
     binding: null,
@@ -49,8 +52,10 @@ export function createTeamStore(client: StudioClient): TeamStore {
 
     async load() {
       try {
-        const [{ items, meId }, settings] = await Promise.all([client.call('team.members', {}), client.call('team.settings', {})]);
-        set({ members: items, meId, settings, loaded: true, error: null });
+        const { items, meId, cachedAt } = await client.call('team.members', {});
+        // Offline, the members come from the cache and the companion's settings are not there to ask.
+        const settings = cachedAt === undefined ? await client.call('team.settings', {}) : get().settings;
+        set({ members: items, meId, settings, cachedAt, loaded: true, error: null });
       } catch (error) {
         set({ loaded: true, error: codeOf(error) });
       }

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useStores } from '../../app/stores';
 import { usePolledCall } from '../../app/use-polled-call';
+import { CachedNote } from '../publishing/CachedNote';
 
 const TYPES = ['', 'subscribe', 'unsubscribe', 'SCAN', 'CLICK', 'VIEW', 'TEMPLATESENDJOBFINISH', 'PUBLISHJOBFINISH', 'text'] as const;
 const REFRESH_MS = 5000;
@@ -29,6 +30,7 @@ export function EventsPage() {
         </button>
       </header>
       <p className="muted">{t('events.intro')}</p>
+      <CachedNote cachedAt={page?.cachedAt} />
       <div className="toolbar">
         <label htmlFor={filterId}>{t('events.filter')}</label>
         <select id={filterId} value={type} onChange={(e) => setType(e.target.value as (typeof TYPES)[number])}>

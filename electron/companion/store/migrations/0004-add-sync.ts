@@ -6,7 +6,7 @@ import type { CompanionMigration } from './types';
  * version is the change feed (each row appears once, at its latest write; tombstones stay so deletions travel).
  */
 export const addSync: CompanionMigration = {
-  version: 3,
+  version: 4,
   name: 'add-sync',
   up: (db) => {
     db.exec(`
