@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { companionStatusSchema, workspaceStatusSchema } from './methods';
 import { settingsSchema } from '../settings';
+import { batchProgressSchema } from '../poster/contract';
 
 export const events = {
   /** A course was created, saved, deleted or restored; `version` is its new version (0 when deleted). */
@@ -15,6 +16,10 @@ export const events = {
   'companion.changed': companionStatusSchema,
   /** A file was added to the media library (or its metadata filled in) or removed from it. */
   'media.changed': z.object({ hash: z.string(), deleted: z.boolean() }),
+  /** A poster batch export made progress, finished, was cancelled or failed. */
+  'posters.batchProgressed': batchProgressSchema,
+  /** A poster was created, saved or deleted. */
+  'posters.changed': z.object({ id: z.string(), version: z.number().int(), deleted: z.boolean() }),
 } as const;
 
 export type Events = typeof events;

@@ -36,6 +36,7 @@ import { previewMethods } from '../preview/contract';
 import { coverCropsSchema } from '../preview/schemas';
 import { courseTypeDetailsSchema, lessonTypeDetailsSchema } from '../domain/course-types';
 import { courseTypeMethods } from './course-types';
+import { posterMethods } from '../poster/contract';
 
 /** A string checked by one of the domain's field checks; the check's code becomes the zod issue message. */
 function checked(check: (value: string) => string | null) {
@@ -333,6 +334,7 @@ export const methods = {
   ...lessonBodyMethods,
   ...mediaMethods,
   ...libraryMethods(courseSchema),
+  ...posterMethods,
 } as const;
 
 export type Methods = typeof methods;

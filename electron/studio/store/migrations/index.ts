@@ -7,11 +7,12 @@ import { addLessonBodies } from './0006-add-lesson-bodies';
 import { addMediaLibrary } from './0007-add-media-library';
 import { addSearchAndVersions } from './0008-add-search-and-versions';
 import { addLessonBodyVersions } from './0009-add-lesson-body-versions';
+import { addPosters } from './0010-add-posters';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Explicit on purpose: no directory globbing, no surprises from a stray file. */
-export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails, addLessonBodies, addMediaLibrary, addSearchAndVersions, addLessonBodyVersions];
+export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails, addLessonBodies, addMediaLibrary, addSearchAndVersions, addLessonBodyVersions, addPosters];
 
 export const LATEST_VERSION = MIGRATIONS.length;

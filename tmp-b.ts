@@ -1,0 +1,10 @@
+import { createStudioHost } from '/work/wt/posters/electron/studio/host';
+import fs from 'node:fs';
+const dir = fs.mkdtempSync('/tmp/pt/ws-');
+const host = createStudioHost({ dataDir: dir, shell: 'desktop', log: console.log });
+const p: any = await host.dispatch('posters.create', { name: 'x', templateId: 'invite-warm-1080x1440' });
+host.on((e) => console.log(JSON.stringify(e)));
+const r: any = await host.dispatch('posters.batchStart', { id: p.value.id, document: p.value.document, source: { kind: 'csv', text: '昵称,邀请码\n小明,1\n' }, outputDir: dir + '/out' });
+console.log(r);
+await new Promise((r) => setTimeout(r, 3000));
+await host.close();
