@@ -82,9 +82,11 @@ function compare(a: PNG, b: PNG): { mean: number; differing: number } {
 function waitForBatch(host: StudioHost, jobId: string): Promise<BatchProgress> {
   return new Promise((resolve) => {
     const off = host.on((e) => {
-      if (e.event === 'posters.batchProgressed' && e.payload.jobId === jobId && e.payload.state !== 'running') {
+      if (e.event !== 'posters.batchProgressed') return;
+      const progress = e.payload as BatchProgress;
+      if (progress.jobId === jobId && progress.state !== 'running') {
         off();
-        resolve(e.payload);
+        resolve(progress);
       }
     });
   });
@@ -238,7 +240,7 @@ describe('batch personalization', () => {
     const host = openHost(dataDir);
     const poster = await newPoster(host, 'invite-warm-1080x1440');
     const events: BatchProgress[] = [];
-    host.on((e) => e.event === 'posters.batchProgressed' && events.push(e.payload));
+    host.on((e) => e.event === 'posters.batchProgressed' && events.push(e.payload as BatchProgress));
     const started = await callOk(host, 'posters.batchStart', {
       id: poster.id,
       document: poster.document,

@@ -171,7 +171,7 @@ export class BatchRunner {
             const person = spec.people[index]!;
             const values = { ...spec.doc.sampleValues, ...person.values };
             job.inFlight.set(index, worker.threadId.toString());
-            let qrPayload: string | null = null;
+            let qrPayload: string | null;
             try {
               qrPayload = spec.payloadOf ? await spec.payloadOf(values) : null;
             } catch {

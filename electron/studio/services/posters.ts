@@ -27,7 +27,6 @@ import {
   type BatchPerson,
   type BrandKit,
   type PosterDocument,
-  type PosterElement,
   type QrElement,
 } from '../../../shared/poster/index';
 import { parseBatchCsv } from '../../../shared/poster/csv';
@@ -289,7 +288,7 @@ export class PosterService {
     const out = new Map<string, ImageSourceRef>();
     for (const el of doc.elements) {
       if (el.type !== 'image' || el.hidden) continue;
-      let ref: ImageSourceRef | null = null;
+      let ref: ImageSourceRef | null;
       if (el.source.kind === 'avatar') ref = avatarSource(values.avatar, this.options.media);
       else {
         const hash = el.source.kind === 'media' ? el.source.hash : brand.logoHash;

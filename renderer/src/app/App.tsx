@@ -8,6 +8,8 @@ import { LessonBodyRoute } from '../features/lesson-body/LessonBodyPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { TermListsPage } from '../features/compliance/TermListsPage';
 import { MediaLibraryPage } from '../features/media/MediaLibraryPage';
+import { PostersPage } from '../features/posters/PostersPage';
+import { PosterEditorRoute } from '../features/posters/PosterEditor';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
@@ -17,7 +19,7 @@ import { WorkspaceProblem } from '../features/workspace/WorkspaceProblem';
 import type { Route } from './app-store';
 import { useApp } from './stores';
 
-const NAV = ['courses', 'media', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
+const NAV = ['courses', 'media', 'posters', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
 
 function RouteView({ route }: { route: Route }) {
   switch (route.name) {
@@ -39,6 +41,10 @@ function RouteView({ route }: { route: Route }) {
       return <TermListsPage />;
     case 'media':
       return <MediaLibraryPage />;
+    case 'posters':
+      return <PostersPage />;
+    case 'poster':
+      return <PosterEditorRoute key={route.id} id={route.id} />;
     default:
       return <CourseList />;
   }
@@ -86,7 +92,7 @@ export function App() {
             <li key={item}>
               <a
                 href={`#/${item}`}
-                aria-current={route.name === item || (item === 'courses' && route.name === 'course') ? 'page' : undefined}
+                aria-current={route.name === item || (item === 'courses' && route.name === 'course') || (item === 'posters' && route.name === 'poster') ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();
                   navigate({ name: item });

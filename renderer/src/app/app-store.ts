@@ -7,9 +7,9 @@ import type { CompanionStatus, MethodOutput, WorkspaceStatus } from '../../../sh
 import type { Settings } from '../../../shared/settings';
 import type { StudioClient } from '../api/client';
 
-export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' };
+export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' } | { name: 'posters' } | { name: 'poster'; id: string };
 
-const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media'] as const;
+const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media', 'posters'] as const;
 
 export interface Toast {
   id: number;
@@ -42,6 +42,8 @@ export function routeFromHash(hash: string): Route {
   if (lesson) return { name: 'lesson', courseId: lesson[1]!, lessonId: lesson[2]! };
   const search = /^#\/search\?q=(.*)$/.exec(hash);
   if (search) return { name: 'search', query: safeDecode(search[1]!) };
+  const poster = /^#\/posters\/([A-Za-z0-9_-]{1,40})$/.exec(hash);
+  if (poster) return { name: 'poster', id: poster[1]! };
   const match = /^#\/courses\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   if (match) return { name: 'course', id: match[1]! };
   const simple = SIMPLE_ROUTES.find((name) => hash === `#/${name}`);
@@ -59,6 +61,7 @@ function safeDecode(text: string): string {
 export function hashFromRoute(route: Route): string {
   if (route.name === 'course') return `#/courses/${route.id}`;
   if (route.name === 'lesson') return `#/courses/${route.courseId}/lessons/${route.lessonId}`;
+  if (route.name === 'poster') return `#/posters/${route.id}`;
   if (route.name === 'search') return `#/search?q=${encodeURIComponent(route.query)}`;
   return route.name === 'courses' ? '#/courses' : `#/${route.name}`;
 }

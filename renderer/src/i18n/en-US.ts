@@ -5,6 +5,7 @@ import { courseTypesEnUS } from '../features/courses/i18n-types-en-US';
 import { lessonBodyEnUS } from '../features/lesson-body/i18n-en-US';
 import { mediaEnUS } from '../features/media/i18n-en-US';
 import { libraryEnUS } from '../features/library/i18n-en-US';
+import { postersEnUS } from '../features/posters/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -12,7 +13,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const enUS: Shape<typeof zhCN> = {
   app: {
     name: 'Creator Studio',
-    nav: { orders: 'Orders', courses: 'Courses', media: 'Media', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', label: 'Main navigation' },
+    nav: { orders: 'Orders', courses: 'Courses', media: 'Media', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', posters: 'Posters', label: 'Main navigation' },
     mode: { browser: 'Browser mode', desktop: 'Desktop' },
     language: 'Language',
     languageName: { 'zh-CN': '中文', 'en-US': 'English' },
@@ -463,6 +464,7 @@ export const enUS: Shape<typeof zhCN> = {
   lessonBody: lessonBodyEnUS,
   media: mediaEnUS,
   library: libraryEnUS,
+  posters: postersEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };

@@ -4,12 +4,13 @@ import { courseTypesZhCN } from '../features/courses/i18n-types-zh-CN';
 import { lessonBodyZhCN } from '../features/lesson-body/i18n-zh-CN';
 import { mediaZhCN } from '../features/media/i18n-zh-CN';
 import { libraryZhCN } from '../features/library/i18n-zh-CN';
+import { postersZhCN } from '../features/posters/i18n-zh-CN';
 
 /** Chinese (Simplified): the default UI language. Keys are shared with en-US.ts; a missing key fails to compile there. */
 export const zhCN = {
   app: {
     name: '创作者工作台',
-    nav: { orders: '订单', courses: '课程', media: '素材库', team: '团队', events: '微信事件', audit: '接口调用明细', compliance: '合规词表', label: '主导航' },
+    nav: { orders: '订单', courses: '课程', media: '素材库', team: '团队', events: '微信事件', audit: '接口调用明细', compliance: '合规词表', posters: '海报', label: '主导航' },
     mode: { browser: '浏览器模式', desktop: '桌面版' },
     language: '界面语言',
     languageName: { 'zh-CN': '中文', 'en-US': 'English' },
@@ -460,6 +461,7 @@ export const zhCN = {
   lessonBody: lessonBodyZhCN,
   media: mediaZhCN,
   library: libraryZhCN,
+  posters: postersZhCN,
   toast: { dismiss: '关闭提示' },
   time: { justNow: '刚刚' },
 };
