@@ -53,7 +53,11 @@ const MAX_ERRORS = 20;
  */
 function workerEntry(): { script: string; eval: boolean } {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.ts')) return { script: path.join(path.dirname(here), 'poster-worker.js'), eval: false };
+  if (!here.endsWith('.ts')) {
+    // The bundler may put this code in a chunk folder below the entry (out/node/assets/…): look beside it and above.
+    const candidates = [path.dirname(here), path.dirname(path.dirname(here))].map((dir) => path.join(dir, 'poster-worker.js'));
+    return { script: candidates.find((file) => fs.existsSync(file)) ?? candidates[0]!, eval: false };
+  }
   // The ESM entry of tsx's API (require.resolve would give its CommonJS one, which cannot register ESM hooks).
   const tsx = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const worker = pathToFileURL(path.join(path.dirname(here), 'poster-worker.ts')).href;

@@ -27,7 +27,7 @@ function NumberField({ label, value, onCommit, min, step = 1 }: { label: string;
   return (
     <label className="poster-field">
       <span>{label}</span>
-      <input type="number" value={text} step={step} min={min} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+      <input type="number" aria-label={label} value={text} step={step} min={min} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
     </label>
   );
 }
@@ -45,9 +45,9 @@ function TextField({ label, value, onCommit, multiline = false }: { label: strin
     <label className="poster-field poster-field-wide">
       <span>{label}</span>
       {multiline ? (
-        <textarea value={text} rows={3} onChange={(e) => setText(e.target.value)} onBlur={commit} />
+        <textarea aria-label={label} value={text} rows={3} onChange={(e) => setText(e.target.value)} onBlur={commit} />
       ) : (
-        <input value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => !e.nativeEvent.isComposing && e.key === 'Enter' && commit()} />
+        <input aria-label={label} value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => !e.nativeEvent.isComposing && e.key === 'Enter' && commit()} />
       )}
     </label>
   );
