@@ -191,7 +191,7 @@ describe('text layout', () => {
   it('wraps Latin at spaces and keeps explicit line breaks', () => {
     const l = layoutPosterText('Write every day\nwith us', text('', { width: 400 }));
     expect(l.lines.map((x) => x.text)).toEqual(['Write every day', 'with us']);
-    const narrow = layoutPosterText('Write every day', text('', { width: 120 }));
+    const narrow = layoutPosterText('Write every day', text('', { width: 170 }));
     expect(narrow.lines.map((x) => x.text)).toEqual(['Write every', 'day']);
   });
 
