@@ -118,9 +118,8 @@ async function editorFrames(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(studio.openUrl);
     await page.locator('[data-ready="true"]').waitFor();
-    await page.evaluate((id) => {
-      window.location.hash = `#/posters/${id}`;
-    }, created.id);
+    // The token stays in the page's memory; the route is the hash (the page reads it on hashchange).
+    await page.evaluate(`window.location.hash = '#/posters/${created.id}'`);
     await page.locator('[data-testid="poster-editor"][data-elements="200"]').waitFor();
     const stage = (await page.getByTestId('poster-stage').locator('canvas').first().boundingBox())!;
     // Select the template's QR code, then drag it across the canvas (the editor opens at 40 %).
