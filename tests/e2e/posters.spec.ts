@@ -143,3 +143,30 @@ test('a batch from a CSV writes one poster per person into the chosen folder', a
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('an image from disk is added, cropped to its left half, and exported with the crop', async ({ page, studio }) => {
+  const { editor } = await openFromTemplate(page, studio);
+  // 200 × 100: blue on the left half, red on the right.
+  const png = new PNG({ width: 200, height: 100 });
+  for (let i = 0; i < 200 * 100; i++) {
+    const left = i % 200 < 100;
+    png.data.set([left ? 20 : 230, 40, left ? 230 : 20, 255], i * 4);
+  }
+  await page.getByLabel('从电脑选择图片').setInputFiles({ name: '双色.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+  await expect(page.getByRole('region', { name: '图层' }).getByRole('button', { name: '双色', exact: true })).toBeVisible();
+  // Added centred at half the poster's width, in the picture's 2:1 proportions.
+  await expect(editor.field('宽')).toHaveValue('540');
+  await expect(editor.field('高')).toHaveValue('270');
+  await editor.field('裁剪宽 %').fill('50');
+  await editor.field('裁剪宽 %').press('Enter');
+  await editor.expectSaved();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出图片' }).click();
+  const out = PNG.sync.read(fs.readFileSync((await (await download).path())!));
+  // Both ends of the image box show the left (blue) half only.
+  for (const x of [280, 800]) {
+    const i = (960 * out.width + x) * 4;
+    expect([out.data[i], out.data[i + 2]]).toEqual([20, 230]);
+  }
+});

@@ -9,7 +9,8 @@ import { StudioError } from '../../../../shared/contract/index';
 import { layoutPosterText, substitute, type TextElement } from '../../../../shared/poster/index';
 import { SaveStatus } from '../../components/SaveStatus';
 import { useStores } from '../../app/stores';
-import { newElement, newElementId, type NewElementKind } from './element-factory';
+import { newElement, newElementId, newImageElement, type NewElementKind } from './element-factory';
+import { importImage } from './image-import';
 import { PosterCanvas } from './PosterCanvas';
 import { PosterEditorProvider, usePosterEditor, usePosterEditorStore } from './PosterEditorContext';
 import { BatchPanel, CheckPanel, ExportPanel, LayersPanel, PropertiesPanel, VariablesPanel } from './PosterPanels';
@@ -94,6 +95,22 @@ function Toolbar() {
   const zoom = usePosterEditor((s) => s.zoom);
   const doc = usePosterEditor((s) => s.history.present);
   const grouped = usePosterEditor((s) => s.history.present.elements.some((e) => s.selection.includes(e.id) && e.groupId));
+  const { client } = useStores();
+  const [imageError, setImageError] = useState<string | null>(null);
+  const addImage = async (file: File) => {
+    setImageError(null);
+    try {
+      const hash = await importImage(client, file);
+      const img = new Image();
+      img.src = client.mediaUrl(hash);
+      await img.decode().catch(() => undefined);
+      const el = newImageElement(store.getState().history.present, file.name.replace(/\.[^.]+$/, '').slice(0, 60), hash, img.naturalWidth || 4, img.naturalHeight || 3);
+      store.getState().apply({ type: 'add', elements: [el] });
+      store.getState().select([el.id]);
+    } catch (e) {
+      setImageError(e instanceof StudioError ? (e.fields?.[0]?.code ?? e.code) : 'INTERNAL');
+    }
+  };
   const add = (kind: NewElementKind) => {
     const el = newElement(doc, kind, t(`posters.add.${kind}`), t('posters.add.sampleText'));
     store.getState().apply({ type: 'add', elements: [el] });
@@ -109,6 +126,24 @@ function Toolbar() {
             + {t(`posters.add.${k}`)}
           </button>
         ))}
+        <label className="poster-file-button">
+          + {t('posters.add.image')}
+          <input
+            type="file"
+            accept="image/png,image/jpeg,image/webp,image/gif"
+            aria-label={t('posters.add.imageFile')}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void addImage(file);
+            }}
+          />
+        </label>
+        {imageError && (
+          <span role="alert" className="error-text">
+            {t(`field.${imageError}`, { defaultValue: t('posters.add.imageFailed') })}
+          </span>
+        )}
       </div>
       <div className="poster-tool-group">
         {(['left', 'hcenter', 'right', 'top', 'vcenter', 'bottom'] as const).map((edge) => (

@@ -8,6 +8,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { BRAND_COLOR_KEYS, POSTER_VARIABLES, type PosterColor, type PosterElement } from '../../../../shared/poster/index';
 import { saveBytesFile } from '../../api/save-file';
 import { usePosterEditor, usePosterEditorStore } from './PosterEditorContext';
+import { useStores } from '../../app/stores';
+import { importImage } from './image-import';
 import type { ElementPatch } from '../../../../shared/poster/operations';
 
 /** A number input that commits on blur or Enter (one undo step per edit, not per keystroke). */
@@ -131,6 +133,27 @@ function ElementProps({ el }: { el: PosterElement }) {
             </select>
           </label>
           <NumberField label={t('posters.props.radius')} value={el.radius} min={0} onCommit={(radius) => update({ radius })} />
+          {(['x', 'y', 'width', 'height'] as const).map((k) => {
+            const crop = el.crop ?? { x: 0, y: 0, width: 1, height: 1 };
+            return (
+              <NumberField
+                key={k}
+                label={t(`posters.props.crop.${k}`)}
+                value={Math.round(crop[k] * 1000) / 10}
+                min={0}
+                onCommit={(v) => {
+                  const next = { ...crop, [k]: Math.min(k === 'x' || k === 'y' ? 99 : 100, Math.max(k === 'width' || k === 'height' ? 1 : 0, v)) / 100 };
+                  // Keep the crop inside the picture: shrink the size when the origin moves past it.
+                  next.width = Math.min(next.width, 1 - next.x);
+                  next.height = Math.min(next.height, 1 - next.y);
+                  update({ crop: next });
+                }}
+              />
+            );
+          })}
+          <button type="button" className="link-button" disabled={!el.crop} onClick={() => update({ crop: null })}>
+            {t('posters.props.crop.reset')}
+          </button>
         </div>
       )}
       {el.type === 'shape' && (
@@ -214,6 +237,7 @@ export function LayersPanel() {
 
 export function VariablesPanel() {
   const { t } = useTranslation();
+  const { client } = useStores();
   const store = usePosterEditorStore();
   const values = usePosterEditor((s) => s.history.present.sampleValues);
   return (
@@ -224,6 +248,18 @@ export function VariablesPanel() {
         {POSTER_VARIABLES.map((name) => (
           <TextField key={name} label={`${t(`posters.variables.${name}`)} {{${name}}}`} value={values[name] ?? ''} onCommit={(value) => store.getState().apply({ type: 'setSampleValue', name, value })} />
         ))}
+        <label className="poster-field poster-field-wide">
+          <span>{t('posters.variables.avatarFile')}</span>
+          <input
+            type="file"
+            accept="image/png,image/jpeg,image/webp,image/gif"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) store.getState().apply({ type: 'setSampleValue', name: 'avatar', value: await importImage(client, file) });
+            }}
+          />
+        </label>
       </div>
     </section>
   );

@@ -8,6 +8,7 @@ import { StudioError, type MethodOutput } from '../../../../shared/contract/inde
 import { BRAND_COLOR_KEYS, paintPoster, type BrandKit, type PaintContext, type PosterDocument, type PosterTemplate } from '../../../../shared/poster/index';
 import { useStores } from '../../app/stores';
 import { editorResources, useAssetsVersion } from './poster-assets';
+import { importImage } from './image-import';
 import './posters.css';
 
 const THUMB_WIDTH = 150;
@@ -61,8 +62,17 @@ function BrandKitPanel({ brand, onChange }: { brand: BrandKit; onChange: (brand:
         </label>
         <label className="poster-field">
           <span>{t('posters.brand.logo')}</span>
-          <input placeholder={t('posters.brand.logoHint')} defaultValue={brand.logoHash ?? ''} onBlur={(e) => void update({ logoHash: e.target.value.trim() || null })} />
+          <input
+            type="file"
+            accept="image/png,image/jpeg,image/webp,image/gif"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void update({ logoHash: await importImage(client, file) });
+            }}
+          />
         </label>
+        {brand.logoHash && <img className="poster-logo" src={client.mediaUrl(brand.logoHash)} alt={t('posters.brand.logo')} />}
       </div>
       <label className="poster-field poster-field-wide">
         <span>{t('posters.brand.linkBase')}</span>

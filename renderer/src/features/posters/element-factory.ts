@@ -21,6 +21,13 @@ const base = (doc: PosterDocument, prefix: string, name: string, width: number, 
 
 export type NewElementKind = 'text' | 'rect' | 'ellipse' | 'avatar' | 'logo' | 'qr';
 
+/** An image from the media library, sized to its aspect ratio within half the poster's width. */
+export function newImageElement(doc: PosterDocument, name: string, hash: string, width: number, height: number): PosterElement {
+  const w = Math.round(doc.width / 2);
+  const h = Math.max(1, Math.round((w * height) / Math.max(1, width)));
+  return { ...base(doc, 'image', name, w, h), type: 'image', source: { kind: 'media', hash }, crop: null, mask: 'rounded', radius: 0, placeholder: '#D9D9D9' };
+}
+
 export function newElement(doc: PosterDocument, kind: NewElementKind, name: string, text = ''): PosterElement {
   switch (kind) {
     case 'text':
