@@ -170,3 +170,49 @@ test('an image from disk is added, cropped to its left half, and exported with t
     expect([out.data[i], out.data[i + 2]]).toEqual([20, 230]);
   }
 });
+
+test('resizes with the transformer in one step, groups from the layers panel, and a locked element stays put', async ({ page, studio }) => {
+  const { editor } = await openFromTemplate(page, studio);
+  const layers = page.getByRole('region', { name: '图层' });
+
+  // Resize the QR code from its bottom-right handle: the box grows on both axes (it stays square), one undo step.
+  const qr = editor.element('qr');
+  const centre = await editor.at(qr.cx, qr.cy);
+  await page.mouse.click(centre.x, centre.y);
+  const corner = await editor.at(qr.x + qr.width, qr.y + qr.height);
+  await page.mouse.move(corner.x, corner.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(corner.x + i * 5, corner.y + i * 5);
+  await page.mouse.up();
+  await expect.poll(async () => Number(await editor.field('宽').inputValue())).toBeGreaterThan(qr.width + 50);
+  expect(await editor.field('高').inputValue()).toBe(await editor.field('宽').inputValue());
+  await page.getByRole('button', { name: '撤销' }).click();
+  await expect(editor.field('宽')).toHaveValue(String(qr.width));
+
+  // Group the hint and the invite code from the layers panel; a click on one on the canvas selects both.
+  await layers.getByRole('button', { name: '扫码提示', exact: true }).click();
+  await layers.getByRole('button', { name: '邀请码', exact: true }).click({ modifiers: ['Shift'] });
+  await expect(page.getByText('已选中 2 个元素')).toBeVisible();
+  await page.getByRole('button', { name: '组合', exact: true }).click();
+  const hint = editor.element('hint');
+  const background = await editor.at(100, 500);
+  await page.mouse.click(background.x, background.y);
+  await expect(page.getByText('已选中 2 个元素')).toBeHidden();
+  const h = await editor.at(hint.cx, hint.cy);
+  await page.mouse.click(h.x, h.y);
+  await expect(page.getByText('已选中 2 个元素')).toBeVisible();
+
+  // Lock the course title: a click on it no longer selects it, and dragging over it moves nothing.
+  const title = editor.element('title');
+  await layers.getByRole('button', { name: '锁定「课程标题」' }).click();
+  await page.mouse.click(background.x, background.y);
+  const t = await editor.at(title.cx, title.cy);
+  await page.mouse.move(t.x, t.y);
+  await page.mouse.down();
+  await page.mouse.move(t.x + 40, t.y + 40, { steps: 5 });
+  await page.mouse.up();
+  await layers.getByRole('button', { name: '课程标题', exact: true }).click();
+  await expect(editor.field('X')).toHaveValue(String(title.x));
+  await expect(editor.field('Y')).toHaveValue(String(title.y));
+  await editor.expectSaved();
+});

@@ -128,8 +128,10 @@ describe('saved posters', () => {
     for (const kind of ['course', 'checkin', 'invite'] as const) {
       for (const height of [1920, 1440]) expect(items.filter((t) => t.kind === kind && t.document.height === height)).toHaveLength(3);
     }
-    await callOk(host, 'posters.updateBrand', { colors: { primary: '#00AA00' } });
+    await callOk(host, 'posters.updateBrand', { colors: { primary: '#00AA00' }, headingWeight: 'regular' });
     const poster = await newPoster(host, 'course-bold-1080x1920');
+    // The brand kit's heading weight replaces the template's bold headings.
+    expect(poster.document.elements.filter((e) => e.type === 'text').every((e) => e.type === 'text' && e.fontWeight === 'regular')).toBe(true);
     const out = await callOk(host, 'posters.export', { id: poster.id, document: poster.document });
     const png = decodePng(out.dataBase64);
     // The hero block starts in the brand's primary colour at its top edge (a gradient to the accent below).

@@ -165,7 +165,9 @@ export class PosterService {
     if (input.templateId) {
       const template = findTemplate(input.templateId);
       if (!template) throw new StudioError('INVALID_INPUT', `No template ${input.templateId}`, { fields: [{ path: 'templateId', code: 'template.unknown' }] });
-      document = template.document;
+      // Templates' headings are bold; the brand kit's heading weight decides what they become in a new poster.
+      const { headingWeight } = this.brand();
+      document = { ...template.document, elements: template.document.elements.map((el) => (el.type === 'text' && el.fontWeight === 'bold' ? { ...el, fontWeight: headingWeight } : el)) };
     } else {
       document = { schemaVersion: POSTER_SCHEMA_VERSION, kind: 'custom', width: input.width, height: input.height, background: '#FFFFFF', elements: [], sampleValues: {} };
     }
