@@ -109,6 +109,7 @@ describe('saved posters', () => {
     expect(list.items.map((p) => [p.name, p.kind, p.width, p.height])).toEqual([['打卡海报 2', 'checkin', 1080, 1440]]);
     await callOk(host, 'posters.delete', { id: poster.id });
     expect((await callError(host, 'posters.get', { id: poster.id })).code).toBe('NOT_FOUND');
+    expect((await callError(host, 'posters.export', { id: poster.id, document: doc })).code).toBe('NOT_FOUND');
   });
 
   it('refuses an unknown template and a document with an invalid colour, saving nothing', async () => {

@@ -304,6 +304,8 @@ export class PosterService {
 
   async export(input: HandlerInput<'posters.export'>): Promise<MethodOutput<'posters.export'>> {
     const { document: doc } = input;
+    // The tracking QR names the poster: it must be one of this workspace's.
+    if (!this.stmt.get.get(input.id)) throw new StudioError('NOT_FOUND', `No poster ${input.id}`);
     const values = doc.sampleValues;
     this.assertExportable(this.scan(doc, values), input.acknowledgeMustFix);
     const brand = this.brand();

@@ -132,7 +132,7 @@ export function PostersPage() {
               <span className="muted">
                 {t(`posters.kind.${p.kind}`)} · {p.width}×{p.height}
               </span>
-              <button type="button" className="link-button" aria-label={t('posters.deleteNamed', { name: p.name })} onClick={() => void client.call('posters.delete', { id: p.id })}>
+              <button type="button" className="link-button" aria-label={t('posters.deleteNamed', { name: p.name })} onClick={() => window.confirm(t('posters.confirmDelete', { name: p.name })) && void client.call('posters.delete', { id: p.id })}>
                 {t('posters.delete')}
               </button>
             </li>

@@ -12,6 +12,7 @@ export const postersEnUS: Shape<typeof postersZhCN> = {
   useTemplate: 'New poster from “{{name}}”',
   delete: 'Delete',
   deleteNamed: 'Delete poster “{{name}}”',
+  confirmDelete: 'Delete poster “{{name}}”? This cannot be undone.',
   kind: { course: 'Course poster', checkin: 'Study check-in', invite: 'Invitation', custom: 'Custom' },
   type: { text: 'Text', image: 'Image', shape: 'Shape', qr: 'QR code' },
   add: { text: 'Text', rect: 'Rectangle', ellipse: 'Ellipse', avatar: 'Avatar', logo: 'Logo', qr: 'QR code', sampleText: 'Double-click to edit', image: 'Image', imageFile: 'Choose an image file', imageFailed: 'The image could not be imported' },

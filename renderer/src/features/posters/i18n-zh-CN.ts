@@ -8,6 +8,7 @@ export const postersZhCN = {
   useTemplate: '用模板「{{name}}」新建海报',
   delete: '删除',
   deleteNamed: '删除海报「{{name}}」',
+  confirmDelete: '删除海报「{{name}}」？删除后不能恢复。',
   kind: { course: '课程海报', checkin: '学习打卡', invite: '邀请海报', custom: '自定义' },
   type: { text: '文字', image: '图片', shape: '形状', qr: '二维码' },
   add: { text: '文字', rect: '矩形', ellipse: '圆形', avatar: '头像', logo: '品牌标志', qr: '二维码', sampleText: '双击编辑文字', image: '图片', imageFile: '从电脑选择图片', imageFailed: '图片导入失败' },
