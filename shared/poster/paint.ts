@@ -6,7 +6,7 @@
 import { PREVIEW_FONT_FAMILY } from '../preview/index';
 import { resolveColor, type BrandKit, type ImageElement, type PosterDocument, type PosterElement, type QrElement, type ShapeElement, type TextElement } from './model';
 import { qrRuns, type QrMatrix } from './qr';
-import { layoutPosterText } from './text';
+import { layoutPosterText, type PosterTextLayout } from './text';
 import { substitute } from './variables';
 
 /** An image either side can draw: an HTMLImageElement or an @napi-rs/canvas Image. */
@@ -97,8 +97,21 @@ export function imageSourceRect(el: Pick<ImageElement, 'crop' | 'width' | 'heigh
   return [0, (image.height - sh) / 2, image.width, sh];
 }
 
+// Elements are immutable, so a layout stays valid for as long as its element object and its substituted text: the
+// editor repaints every shape on each drag frame, and 200 elements would otherwise be laid out again every time.
+const layouts = new WeakMap<TextElement, { text: string; layout: PosterTextLayout }>();
+
+function layoutOf(el: TextElement, values: PaintResources['values']): PosterTextLayout {
+  const text = substitute(el.text, values);
+  const hit = layouts.get(el);
+  if (hit && hit.text === text) return hit.layout;
+  const layout = layoutPosterText(text, el);
+  layouts.set(el, { text, layout });
+  return layout;
+}
+
 function paintText(ctx: PaintContext, el: TextElement, res: PaintResources): void {
-  const layout = layoutPosterText(substitute(el.text, res.values), el);
+  const layout = layoutOf(el, res.values);
   ctx.font = posterFont(layout.fontSize, layout.weight);
   ctx.fillStyle = resolveColor(el.color, res.brand);
   ctx.textBaseline = 'alphabetic';
