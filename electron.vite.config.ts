@@ -6,7 +6,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve('electron/main/index.ts') } },
+      // The poster batch workers (electron/studio/services/poster-batch.ts) load their own entry beside index.js.
+      rolldownOptions: { input: { index: resolve('electron/main/index.ts'), 'poster-worker': resolve('electron/studio/services/poster-worker.ts') } },
     },
   },
   preload: {

@@ -21,7 +21,8 @@ export default defineConfig({
     minify: false,
     sourcemap: false,
     rolldownOptions: {
-      input: { cli: resolve('electron/cli/index.ts') },
+      // The poster batch workers (electron/studio/services/poster-batch.ts) load their own entry beside cli.js.
+      input: { cli: resolve('electron/cli/index.ts'), 'poster-worker': resolve('electron/studio/services/poster-worker.ts') },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
       output: { format: 'es', entryFileNames: '[name].js' },
     },

@@ -39,6 +39,8 @@ import { FunnelService } from './services/funnels';
 import { CompanionCache } from './services/companion-cache';
 import { PublishingService } from './services/publishing';
 import { REMINDER_PRESETS } from '../../shared/domain/course-types';
+import { PosterService, type PosterCompanion } from './services/posters';
+import { BatchRunner } from './services/poster-batch';
 import { SettingsService, confSettingsBackend, type SettingsBackend } from './settings/settings-store';
 import { isDamageError, moveAside, openWorkspaceDatabase, type OpenOptions } from './store/database';
 import { quote as quoteOrder } from '../../shared/domain/pricing';
@@ -145,6 +147,7 @@ interface Workspace {
   /** The offline copy of the team's orders, members, events, sales and funnel facts. */
   cache: CompanionCache;
   publishing: PublishingService;
+  posters: PosterService;
 }
 
 export function createStudioHost(options: HostOptions): StudioHost {
@@ -158,6 +161,18 @@ export function createStudioHost(options: HostOptions): StudioHost {
   let link: CompanionLink | null = null;
   const linkRemote = remoteOver({ call: (name, parts) => requireLink().call(name, parts) });
   const avatars = new AvatarCache();
+  const posterBatches = new BatchRunner((progress) => emit('posters.batchProgressed', progress), log);
+  /** Tracking QRs become parametric official-account QRs while a companion is bound and ready. */
+  const posterCompanion: PosterCompanion = {
+    ready: () => link !== null && link.status().state === 'ready',
+    createScene: async (ownerKind, ownerId) => (await requireLink().call('scenes.create', { body: { ownerKind, ownerId } })).url,
+    members: async () => {
+      const { items } = await requireLink().call('members.list');
+      return Promise.all(
+        items.map(async (m) => ({ id: m.id, nickname: m.wechat?.nickname || m.name, avatar: m.wechat ? await avatars.dataUrl(m.wechat.avatarUrl) : '' })),
+      );
+    },
+  };
   let workspace: Workspace | null = null;
   let status: WorkspaceStatus;
   let recoveredFrom: string | null = null;
@@ -204,6 +219,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
       sync.connect({ courses, lessonBodies, versions, lessonVersions });
       lessonVersions.connect({ getBody: (c, l) => lessonBodies.get(c, l), saveBody: (input) => lessonBodies.save(input) });
       const media = new MediaService(result.db, options.dataDir, now);
+      const compliance = new ComplianceService(result.db, courses, { now, lessonBodies: (id) => lessonBodies.htmlOfCourse(id) });
       workspace = {
         db: result.db,
         courses,
@@ -211,7 +227,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
         lessonVersions,
         media,
         library: new MediaLibrary(result.db, media, { now, log, changed: (hash, deleted) => emit('media.changed', { hash, deleted }) }),
-        compliance: new ComplianceService(result.db, courses, { now, lessonBodies: (id) => lessonBodies.htmlOfCourse(id) }),
+        compliance,
         preview: new PreviewService(result.db, media, now),
         search,
         versions,
@@ -250,6 +266,15 @@ export function createStudioHost(options: HostOptions): StudioHost {
         }),
         // Exports scan each step's text with the workspace's compliance scanner (rules plus team lists).
         funnels: new FunnelService(result.db, now, (text) => requireWorkspace().compliance.scanText(text)),
+        posters: new PosterService({
+          db: result.db,
+          dataDir: options.dataDir,
+          media,
+          scanner: () => compliance.workspaceScanner(),
+          companion: posterCompanion,
+          batch: posterBatches,
+          now,
+        }),
       };
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
       if (options.sync?.auto !== false) sync.start();
@@ -564,6 +589,33 @@ export function createStudioHost(options: HostOptions): StudioHost {
       await pullInsights();
       return requireWorkspace().cache.read();
     },
+    'posters.list': () => requireWorkspace().posters.list(),
+    'posters.get': ({ id }) => requireWorkspace().posters.get(id),
+    'posters.create': (input) => {
+      const poster = requireWorkspace().posters.create(input);
+      emit('posters.changed', { id: poster.id, version: poster.version, deleted: false });
+      return poster;
+    },
+    'posters.save': (input) => {
+      const poster = requireWorkspace().posters.save(input);
+      emit('posters.changed', { id: poster.id, version: poster.version, deleted: false });
+      return poster;
+    },
+    'posters.delete': ({ id }) => {
+      const out = requireWorkspace().posters.delete(id);
+      emit('posters.changed', { id, version: 0, deleted: true });
+      return out;
+    },
+    'posters.templates': () => requireWorkspace().posters.templates(),
+    'posters.brand': () => requireWorkspace().posters.brand(),
+    'posters.updateBrand': (patch) => requireWorkspace().posters.updateBrand(patch),
+    'posters.check': (input) => requireWorkspace().posters.check(input),
+    'posters.export': (input) => requireWorkspace().posters.export(input),
+    'posters.batchStart': (input) => {
+      const posters = requireWorkspace().posters;
+      return posters.batchStart(input, posters.get(input.id).name);
+    },
+    'posters.batchCancel': ({ jobId }) => posterBatches.cancel(jobId),
     'audit.exportCsv': async () => {
       const csv = await requireLink().call('audit.csv');
       // Decoding the HTTP body drops the BOM the companion sends; Excel needs it to read the Chinese right.
@@ -640,6 +692,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
     mediaFile: (hash) => workspace?.media.locate(hash) ?? null,
     packageDownload: (id) => workspace?.packageJobs.download(id) ?? null,
     async close() {
+      await posterBatches.close();
       listeners.clear();
       workspace?.sync.stop();
       workspace?.publishing.close();

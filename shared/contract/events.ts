@@ -7,6 +7,7 @@ import { settingsSchema } from '../settings';
 import { syncStatusSchema } from './sync';
 import { packageProgressSchema } from './library';
 import { publishJobSchema } from '../companion/api';
+import { batchProgressSchema } from '../poster/contract';
 
 export const events = {
   /** A course was created, saved, deleted or restored; `version` is its new version (0 when deleted). */
@@ -26,6 +27,10 @@ export const events = {
   'publish.changed': z.object({ courseId: z.string(), job: publishJobSchema }),
   /** The offline copy of orders, team, events and funnel facts was refreshed from the companion. */
   'insights.changed': z.object({ cachedAt: z.string() }),
+  /** A poster batch export made progress, finished, was cancelled or failed. */
+  'posters.batchProgressed': batchProgressSchema,
+  /** A poster was created, saved or deleted. */
+  'posters.changed': z.object({ id: z.string(), version: z.number().int(), deleted: z.boolean() }),
 } as const;
 
 export type Events = typeof events;

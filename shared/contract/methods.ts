@@ -39,6 +39,7 @@ import { courseTypeMethods } from './course-types';
 import { syncMethods } from './sync';
 import { funnelMethods } from '../funnel/contract';
 import { publishingMethods } from './publishing';
+import { posterMethods } from '../poster/contract';
 
 /** A string checked by one of the domain's field checks; the check's code becomes the zod issue message. */
 function checked(check: (value: string) => string | null) {
@@ -341,6 +342,7 @@ export const methods = {
   ...syncMethods,
   ...funnelMethods,
   ...publishingMethods,
+  ...posterMethods,
 } as const;
 
 export type Methods = typeof methods;

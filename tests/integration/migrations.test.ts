@@ -176,6 +176,8 @@ describe('a fresh data folder', () => {
         'lesson_type_details',
         'lessons',
         'media',
+        'poster_brand',
+        'posters',
         'preview_settings',
         'search_entries',
         // FTS5's own tables for the two search indexes (external content and contentless: no _content table).

@@ -286,6 +286,11 @@ export class ComplianceService {
     return this.scanner;
   }
 
+  /** The workspace's scanner (rules plus the enabled team lists), for other text the studio checks (share posters). */
+  workspaceScanner(): Scanner {
+    return this.currentScanner();
+  }
+
   /** Drops the scanner and the lists version; both are rebuilt from the database on next use. */
   private listsChanged(): void {
     this.scanner = null;

@@ -8,6 +8,8 @@ import { LessonBodyRoute } from '../features/lesson-body/LessonBodyPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { TermListsPage } from '../features/compliance/TermListsPage';
 import { MediaLibraryPage } from '../features/media/MediaLibraryPage';
+import { PostersPage } from '../features/posters/PostersPage';
+import { PosterEditorRoute } from '../features/posters/PosterEditor';
 import { OrdersPage } from '../features/orders/OrdersPage';
 import { TeamPage } from '../features/team/TeamPage';
 import { EventsPage } from '../features/wechat-events/EventsPage';
@@ -21,7 +23,7 @@ import { SyncIndicator } from '../features/sync/SyncIndicator';
 import type { Route } from './app-store';
 import { useApp } from './stores';
 
-const NAV = ['courses', 'media', 'funnels', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
+const NAV = ['courses', 'media', 'posters', 'funnels', 'orders', 'team', 'events', 'audit', 'compliance'] as const;
 
 function RouteView({ route }: { route: Route }) {
   switch (route.name) {
@@ -49,6 +51,10 @@ function RouteView({ route }: { route: Route }) {
       return <FunnelsPage />;
     case 'funnel':
       return <FunnelEditorRoute key={route.id} id={route.id} />;
+    case 'posters':
+      return <PostersPage />;
+    case 'poster':
+      return <PosterEditorRoute key={route.id} id={route.id} />;
     default:
       return <CourseList />;
   }
@@ -96,7 +102,7 @@ export function App() {
             <li key={item}>
               <a
                 href={`#/${item}`}
-                aria-current={route.name === item || (item === 'courses' && route.name === 'course') || (item === 'funnels' && route.name === 'funnel') ? 'page' : undefined}
+                aria-current={route.name === item || (item === 'courses' && route.name === 'course') || (item === 'funnels' && route.name === 'funnel') || (item === 'posters' && route.name === 'poster') ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();
                   navigate({ name: item });

@@ -8,9 +8,10 @@ import type { Settings } from '../../../shared/settings';
 import type { StudioClient } from '../api/client';
 
 
-export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' } | { name: 'funnels' } | { name: 'funnel'; id: string } | { name: 'sync' };
+export type Route = { name: 'courses' } | { name: 'course'; id: string } | { name: 'lesson'; courseId: string; lessonId: string } | { name: 'search'; query: string } | { name: 'team' } | { name: 'orders' } | { name: 'events' } | { name: 'audit' } | { name: 'compliance' } | { name: 'media' } | { name: 'funnels' } | { name: 'funnel'; id: string } | { name: 'sync' } | { name: 'posters' } | { name: 'poster'; id: string };
 
-const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media', 'funnels', 'sync'] as const;
+const SIMPLE_ROUTES = ['team', 'orders', 'events', 'audit', 'compliance', 'media', 'funnels', 'sync', 'posters'] as const;
+
 
 export interface Toast {
   id: number;
@@ -45,6 +46,8 @@ export function routeFromHash(hash: string): Route {
   if (search) return { name: 'search', query: safeDecode(search[1]!) };
   const funnel = /^#\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   if (funnel) return { name: 'funnel', id: funnel[1]! };
+  const poster = /^#\/posters\/([A-Za-z0-9_-]{1,40})$/.exec(hash);
+  if (poster) return { name: 'poster', id: poster[1]! };
   const match = /^#\/courses\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   if (match) return { name: 'course', id: match[1]! };
   const simple = SIMPLE_ROUTES.find((name) => hash === `#/${name}`);
@@ -63,6 +66,7 @@ export function hashFromRoute(route: Route): string {
   if (route.name === 'course') return `#/courses/${route.id}`;
   if (route.name === 'lesson') return `#/courses/${route.courseId}/lessons/${route.lessonId}`;
   if (route.name === 'funnel') return `#/funnels/${route.id}`;
+  if (route.name === 'poster') return `#/posters/${route.id}`;
   if (route.name === 'search') return `#/search?q=${encodeURIComponent(route.query)}`;
   return route.name === 'courses' ? '#/courses' : `#/${route.name}`;
 }

@@ -8,6 +8,7 @@ import { libraryEnUS } from '../features/library/i18n-en-US';
 import { syncEnUS } from '../features/sync/i18n-en-US';
 import { funnelsEnUS } from '../features/funnels/i18n-en-US';
 import { publishingEnUS } from '../features/publishing/i18n-en-US';
+import { postersEnUS } from '../features/posters/i18n-en-US';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -15,7 +16,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const enUS: Shape<typeof zhCN> = {
   app: {
     name: 'Creator Studio',
-    nav: { funnels: 'Funnels', orders: 'Orders', courses: 'Courses', media: 'Media', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', label: 'Main navigation' },
+    nav: { funnels: 'Funnels', orders: 'Orders', courses: 'Courses', media: 'Media', team: 'Team', events: 'WeChat events', audit: 'API call log', compliance: 'Term lists', posters: 'Posters', label: 'Main navigation' },
     mode: { browser: 'Browser mode', desktop: 'Desktop' },
     language: 'Language',
     languageName: { 'zh-CN': '中文', 'en-US': 'English' },
@@ -477,6 +478,7 @@ export const enUS: Shape<typeof zhCN> = {
   sync: syncEnUS,
   funnels: funnelsEnUS,
   publishing: publishingEnUS,
+  posters: postersEnUS,
   toast: { dismiss: 'Dismiss' },
   time: { justNow: 'just now' },
 };

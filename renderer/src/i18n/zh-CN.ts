@@ -7,12 +7,13 @@ import { libraryZhCN } from '../features/library/i18n-zh-CN';
 import { syncZhCN } from '../features/sync/i18n-zh-CN';
 import { funnelsZhCN } from '../features/funnels/i18n-zh-CN';
 import { publishingZhCN } from '../features/publishing/i18n-zh-CN';
+import { postersZhCN } from '../features/posters/i18n-zh-CN';
 
 /** Chinese (Simplified): the default UI language. Keys are shared with en-US.ts; a missing key fails to compile there. */
 export const zhCN = {
   app: {
     name: '创作者工作台',
-    nav: { funnels: '营销漏斗', orders: '订单', courses: '课程', media: '素材库', team: '团队', events: '微信事件', audit: '接口调用明细', compliance: '合规词表', label: '主导航' },
+    nav: { funnels: '营销漏斗', orders: '订单', courses: '课程', media: '素材库', team: '团队', events: '微信事件', audit: '接口调用明细', compliance: '合规词表', posters: '海报', label: '主导航' },
     mode: { browser: '浏览器模式', desktop: '桌面版' },
     language: '界面语言',
     languageName: { 'zh-CN': '中文', 'en-US': 'English' },
@@ -474,6 +475,7 @@ export const zhCN = {
   sync: syncZhCN,
   funnels: funnelsZhCN,
   publishing: publishingZhCN,
+  posters: postersZhCN,
   toast: { dismiss: '关闭提示' },
   time: { justNow: '刚刚' },
 };

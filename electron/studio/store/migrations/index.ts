@@ -10,11 +10,12 @@ import { addLessonBodyVersions } from './0009-add-lesson-body-versions';
 import { addSync } from './0012-add-sync';
 import { addFunnels } from './0010-add-funnels';
 import { addCompanionCache } from './0011-add-companion-cache';
+import { addPosters } from './0013-add-posters';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Explicit on purpose: no directory globbing, no surprises from a stray file. */
-export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails, addLessonBodies, addMediaLibrary, addSearchAndVersions, addLessonBodyVersions, addFunnels, addCompanionCache, addSync];
+export const MIGRATIONS: readonly Migration[] = [createCourses, addMediaAndListIndexes, addCompliance, addCoverCrops, addCourseTypeDetails, addLessonBodies, addMediaLibrary, addSearchAndVersions, addLessonBodyVersions, addFunnels, addCompanionCache, addSync, addPosters];
 
 export const LATEST_VERSION = MIGRATIONS.length;
