@@ -2,8 +2,8 @@
  * The scanner built from the shipped rule data (resources/compliance/rules.json) and character tables
  * (resources/compliance/tables.json). The tables are built once per process; a scanner per option set.
  */
-import rulesJson from '../../resources/compliance/rules.json';
-import tablesJson from '../../resources/compliance/tables.json';
+import rulesJson from '../../resources/compliance/rules.json' with { type: 'json' };
+import tablesJson from '../../resources/compliance/tables.json' with { type: 'json' };
 import { buildCharTables, type CharTables } from './chars';
 import { type RuleSet, ruleSetSchema } from './rule-data';
 import { createScanner } from './scanner';

@@ -4,7 +4,7 @@
  * is a workspace setting with a documented default, never a literal in code.
  */
 import { z } from 'zod';
-import rulesJson from '../../resources/funnel/rules.json';
+import rulesJson from '../../resources/funnel/rules.json' with { type: 'json' };
 import { NODE_KINDS } from './document';
 
 const text = z.object({ zh: z.string(), en: z.string() });

@@ -3,7 +3,7 @@
  * in the creator's language from a start day chosen when the funnel is created.
  */
 import { z } from 'zod';
-import templatesJson from '../../resources/funnel/templates.json';
+import templatesJson from '../../resources/funnel/templates.json' with { type: 'json' };
 import { FUNNEL_SCHEMA_VERSION, NODE_KINDS, funnelDocumentSchema, type FunnelDocument } from './document';
 
 const text = z.object({ zh: z.string(), en: z.string() });
