@@ -31,7 +31,7 @@ function fail(message) {
   process.exit(1);
 }
 
-const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/cli.js'];
+const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/node/cli.js', 'out/main/poster-worker.js', 'out/node/poster-worker.js'];
 const missing = BUILT.filter((f) => !fs.existsSync(path.join(root, f)));
 if (missing.length > 0) fail(`${missing.join(', ')} not found: run \`npm run build\` first`);
 
