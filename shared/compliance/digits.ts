@@ -27,6 +27,11 @@ interface Group {
   end: number;
 }
 
+/** Scratch for one run, reused across runs and scans: most runs (years, prices, 一) are too short to be anything. */
+let runUnits = new Uint8Array(64);
+let groupBounds = new Int32Array(48);
+const UNIT_X = 10;
+
 export function findDigitMatches(tables: CharTables, text: string, today?: Date): DigitMatch[] {
   const { digit, cjkDigit, kind } = tables;
   const out: DigitMatch[] = [];
@@ -37,22 +42,28 @@ export function findDigitMatches(tables: CharTables, text: string, today?: Date)
       i++;
       continue;
     }
-    // One run: digit groups separated by at most two separator or invisible units.
-    const groups: Group[] = [];
+    // One run: digit groups separated by at most two separator or invisible units. Digits and group bounds go into
+    // scratch arrays; strings and objects are made only for a run long enough to be a number we look for.
+    let total = 0; // digits (and an ID's X) in the run
+    let groupCount = 0;
     let cjkCount = 0;
     let plainCount = 0;
     let disguised = false;
     let dotted = true;
     let j = i;
     let groupStart = i;
-    let current = '';
+    let inGroup = false;
     let lastDigitEnd = i;
     while (j < n) {
       const c = text.charCodeAt(j);
       const d = digit[c] as number;
       if (d >= 0) {
-        if (current === '') groupStart = j;
-        current += String.fromCharCode(48 + d);
+        if (!inGroup) {
+          groupStart = j;
+          inGroup = true;
+        }
+        if (total === runUnits.length) runUnits = grown(runUnits);
+        runUnits[total++] = d;
         if (cjkDigit[c]) cjkCount++;
         else plainCount++;
         if (c > 0x7f) disguised = true;
@@ -61,21 +72,18 @@ export function findDigitMatches(tables: CharTables, text: string, today?: Date)
         continue;
       }
       // An ID's final X belongs to the digits.
-      if ((c === 0x58 || c === 0x78 || c === 0xff38 || c === 0xff58) && current.length > 0) {
-        const total = groups.reduce((s, g) => s + g.digits.length, 0) + current.length;
-        if (total === 17) {
-          current += 'X';
-          j++;
-          lastDigitEnd = j;
-          continue;
-        }
+      if ((c === 0x58 || c === 0x78 || c === 0xff38 || c === 0xff58) && inGroup && total === 17) {
+        if (total === runUnits.length) runUnits = grown(runUnits);
+        runUnits[total++] = UNIT_X;
+        j++;
+        lastDigitEnd = j;
+        continue;
       }
       let k = j;
       let seps = 0;
       let onlyDots = true;
       while (k < n && seps <= 2) {
         const u = text.charCodeAt(k);
-        const ch = text[k] as string;
         if (kind[u] === KIND_INVISIBLE) {
           k++;
           continue;
@@ -87,13 +95,13 @@ export function findDigitMatches(tables: CharTables, text: string, today?: Date)
           onlyDots = false;
           continue;
         }
-        if (!SEPARATORS.has(ch) && !(kind[u] === KIND_NOISE && u >= 0x2000)) break;
-        if (ch !== '.') onlyDots = false;
+        if (!SEPARATOR_UNITS.has(u) && !(kind[u] === KIND_NOISE && u >= 0x2000)) break;
+        if (u !== 0x2e) onlyDots = false;
         seps++;
         k++;
       }
-      if (current) groups.push({ digits: current, start: groupStart, end: lastDigitEnd });
-      current = '';
+      if (inGroup) groupCount = closeGroup(groupCount, groupStart, lastDigitEnd, total);
+      inGroup = false;
       if (k < n && seps <= 2 && (digit[text.charCodeAt(k)] as number) >= 0 && k > j) {
         if (!onlyDots || seps !== 1) dotted = false;
         j = k;
@@ -101,13 +109,41 @@ export function findDigitMatches(tables: CharTables, text: string, today?: Date)
       }
       break;
     }
-    if (current) groups.push({ digits: current, start: groupStart, end: lastDigitEnd });
+    if (inGroup) groupCount = closeGroup(groupCount, groupStart, lastDigitEnd, total);
     i = Math.max(j, i + 1);
     // Chinese numerals count only in long runs (一二三 in prose is not a number).
     if (cjkCount > 0 && cjkCount + plainCount < MIN_CJK_RUN) continue;
+    // Every number looked for has at least 11 digits, except an IPv4 address (four dotted groups).
+    if (total < MIN_NUMBER_DIGITS && !(dotted && groupCount === 4)) continue;
+    const groups: Group[] = [];
+    for (let g = 0; g < groupCount; g++) {
+      const from = g === 0 ? 0 : (groupBounds[(g - 1) * 3 + 2] as number);
+      const to = groupBounds[g * 3 + 2] as number;
+      let digits = '';
+      for (let u = from; u < to; u++) digits += runUnits[u] === UNIT_X ? 'X' : String.fromCharCode(48 + (runUnits[u] as number));
+      groups.push({ digits, start: groupBounds[g * 3] as number, end: groupBounds[g * 3 + 1] as number });
+    }
     classifyRun(groups, text, dotted, disguised, out, today);
   }
   return out;
+}
+
+const MIN_NUMBER_DIGITS = 11;
+const SEPARATOR_UNITS = new Set([...SEPARATORS].map((ch) => ch.charCodeAt(0)));
+
+/** Records a group's start, end and the run's digit count after it; returns the new group count. */
+function closeGroup(count: number, start: number, end: number, total: number): number {
+  if (count * 3 + 3 > groupBounds.length) groupBounds = grown(groupBounds);
+  groupBounds[count * 3] = start;
+  groupBounds[count * 3 + 1] = end;
+  groupBounds[count * 3 + 2] = total;
+  return count + 1;
+}
+
+function grown<T extends Uint8Array | Int32Array>(a: T): T {
+  const next = new (a.constructor as new (length: number) => T)(a.length * 2);
+  next.set(a);
+  return next;
 }
 
 function classifyRun(groups: Group[], text: string, dotted: boolean, disguised: boolean, out: DigitMatch[], today?: Date): void {

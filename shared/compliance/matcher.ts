@@ -221,50 +221,52 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
       queue[tail++] = t;
     }
   }
-  const outs = firstOut.subarray(0, stateCount);
-  const depths = depth.subarray(0, stateCount);
-  const ring = new Int32Array(RING_MASK + 1);
 
-  // Search-time layout: what a step reads about a state sits on one cache line — [first edge, end of edges, failure
-  // state, depth | has-output << 16] — and each edge is a (letter, target) pair, so a step touches two lines.
+  // Search-time layout. States are renumbered breadth first, so the shallow states most steps land on share a few
+  // cache lines, and every reference to a state (root row, edge target, failure link) is encoded as id << 1 | has
+  // output: a step learns whether to report without reading the state at all. Per state, [first edge, end of edges,
+  // failure, depth] sit on one line; each edge is a (letter, target) pair, sorted by letter.
+  const renumber = new Int32Array(stateCount);
+  for (let i = 0; i < tail; i++) renumber[queue[i] as number] = i + 1;
+  const enc = (old: number): number => (old === 0 ? 0 : ((renumber[old] as number) << 1) | (hasOut[old] as number));
   const states = new Int32Array(stateCount * 4);
   const edges = new Int32Array(edgeCount * 2);
-  for (let st = 0; st < stateCount; st++) {
-    states[st * 4] = (childStart[st] as number) * 2;
-    states[st * 4 + 1] = (childStart[st + 1] as number) * 2;
-    states[st * 4 + 2] = fail[st] as number;
-    states[st * 4 + 3] = (depths[st] as number) | ((hasOut[st] as number) << 16);
+  const outs = new Int32Array(stateCount).fill(-1);
+  const dictLinks = new Int32Array(stateCount);
+  let e = 0;
+  for (let n = 0; n < stateCount; n++) {
+    const old = n === 0 ? 0 : (queue[n - 1] as number);
+    states[n * 4] = e;
+    for (let c = childStart[old] as number; c < (childStart[old + 1] as number); c++) {
+      edges[e++] = childAlpha[c] as number;
+      edges[e++] = enc(childTarget[c] as number);
+    }
+    states[n * 4 + 1] = e;
+    states[n * 4 + 2] = enc(fail[old] as number);
+    states[n * 4 + 3] = depth[old] as number;
+    outs[n] = firstOut[old] as number;
+    dictLinks[n] = renumber[dict[old] as number] as number;
   }
-  for (let e = 0; e < edgeCount; e++) {
-    edges[e * 2] = childAlpha[e] as number;
-    edges[e * 2 + 1] = childTarget[e] as number;
-  }
-  const compiled: Compiled = { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring };
-  const search = (text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void) =>
-    searchCompiled(compiled, text, onHit, onBreak);
+  const rootRow = new Int32Array(alphaSize);
+  for (let a = 1; a < alphaSize; a++) rootRow[a] = enc(root[a] as number);
+  const compiled: Compiled = { unitAlpha, kind, root: rootRow, pairs, states, edges, outs, nextOut, dict: dictLinks, ring: new Int32Array(RING_MASK + 1) };
 
   const bytes =
-    unitAlpha.byteLength + root.byteLength + pairs.byteLength + states.byteLength + edges.byteLength + dict.byteLength +
+    unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + states.byteLength + edges.byteLength + dictLinks.byteLength +
     outs.byteLength + nextOut.byteLength;
-  function collect(text: string, out: HitBuffer): void {
-    out.count = 0;
-    out.breakCount = 0;
-    search(
-      text,
-      (key, start, end) => {
-        const i = out.count;
-        if (i === out.keys.length) growHits(out);
-        out.keys[i] = key;
-        out.starts[i] = start;
-        out.ends[i] = end;
-        out.count = i + 1;
-      },
-      (offset) => {
-        if (out.breakCount === out.breaks.length) growBreaks(out);
-        out.breaks[out.breakCount++] = offset;
-      },
-    );
+  const own = newHitBuffer();
+  function search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void {
+    collectCompiled(compiled, text, own);
+    // Hits and breaks in text order, breaks first at the same offset (no hit ends at a break).
+    let b = 0;
+    for (let h = 0; h < own.count; h++) {
+      const end = own.ends[h] as number;
+      for (; onBreak && b < own.breakCount && (own.breaks[b] as number) < end; b++) onBreak(own.breaks[b] as number);
+      onHit(own.keys[h] as number, own.starts[h] as number, end);
+    }
+    for (; onBreak && b < own.breakCount; b++) onBreak(own.breaks[b] as number);
   }
+  const collect = (text: string, out: HitBuffer): void => collectCompiled(compiled, text, out);
 
   return { keyCount: keys.length, stateCount, bytes, search, collect };
 }
@@ -272,32 +274,32 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
 interface Compiled {
   unitAlpha: Uint16Array;
   kind: Uint8Array;
+  /** Per letter, the encoded state the root goes to (0: none). */
   root: Int32Array;
   pairs: Int32Array;
-  /** Per state: first edge index, end edge index (into `edges`, ×2), failure state, depth | has-output << 16. */
+  /** Per state: first edge, end of edges (indices into `edges`), encoded failure state, depth. */
   states: Int32Array;
-  /** Per edge: letter, target state. */
+  /** Per edge: letter, encoded target state. */
   edges: Int32Array;
   outs: Int32Array;
   nextOut: Int32Array;
+  /** Per state, the nearest proper suffix state with output (plain id, 0 = none). */
   dict: Int32Array;
   ring: Int32Array;
 }
 
-const HAS_OUT = 1 << 16;
-const DEPTH_MASK = 0xffff;
-
 /**
  * The hot loop, as a plain function over locals: every table is read through a local binding (not a closure's
- * context), and a state's children are searched inline.
+ * context), a state's children are searched inline and hits go straight into the buffer's typed arrays.
  */
-function searchCompiled(
-  m: Compiled,
-  text: string,
-  onHit: (key: number, start: number, end: number) => void,
-  onBreak?: (offset: number) => void,
-): void {
+function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
   const { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring } = m;
+  let hitKeys = out.keys;
+  let hitStarts = out.starts;
+  let hitEnds = out.ends;
+  let hitCount = 0;
+  let breaks = out.breaks;
+  let breakCount = 0;
   let s = 0;
   let count = 0;
   let prev = 0;
@@ -315,7 +317,12 @@ function searchCompiled(
       if (c >= 0xd83c && c <= 0xd83e) i++; // an emoji's low surrogate goes with it
       if (k === BREAK) {
         s = 0;
-        if (onBreak) onBreak(i);
+        if (breakCount === breaks.length) {
+          out.breakCount = breakCount;
+          growBreaks(out);
+          breaks = out.breaks;
+        }
+        breaks[breakCount++] = i;
       }
       continue;
     }
@@ -325,8 +332,9 @@ function searchCompiled(
       if (((pairs[h >>> 5] as number) & (1 << (h & 31))) !== 0) {
         // Walk the failure chain until a state has `a` as a child (its children: a short run sorted by letter).
         for (;;) {
-          let lo = states[s * 4] as number;
-          let hi = states[s * 4 + 1] as number;
+          const base = (s >>> 1) << 2;
+          let lo = states[base] as number;
+          let hi = states[base + 1] as number;
           let t = -1;
           if (hi - lo <= 16) {
             for (; lo < hi; lo += 2) {
@@ -353,7 +361,7 @@ function searchCompiled(
             s = t;
             break;
           }
-          s = states[s * 4 + 2] as number;
+          s = states[base + 2] as number;
           if (s === 0) {
             s = root[a] as number;
             break;
@@ -362,15 +370,28 @@ function searchCompiled(
       } else s = root[a] as number;
     } else s = root[a] as number;
     prev = a;
-    if (((states[s * 4 + 3] as number) & HAS_OUT) !== 0) {
-      let o = s;
+    if ((s & 1) !== 0) {
+      let o = s >>> 1;
       while (o > 0) {
-        const start = ring[(count - ((states[o * 4 + 3] as number) & DEPTH_MASK) + 1) & RING_MASK] as number;
-        for (let key = outs[o] as number; key >= 0; key = nextOut[key] as number) onHit(key, start, i + 1);
+        const start = ring[(count - (states[(o << 2) + 3] as number) + 1) & RING_MASK] as number;
+        for (let key = outs[o] as number; key >= 0; key = nextOut[key] as number) {
+          if (hitCount === hitKeys.length) {
+            out.count = hitCount;
+            growHits(out);
+            hitKeys = out.keys;
+            hitStarts = out.starts;
+            hitEnds = out.ends;
+          }
+          hitKeys[hitCount] = key;
+          hitStarts[hitCount] = start;
+          hitEnds[hitCount++] = i + 1;
+        }
         o = dict[o] as number;
       }
     }
   }
+  out.count = hitCount;
+  out.breakCount = breakCount;
 }
 
 /** 2^22 bits (512 KB): about one in ten unrelated pairs collides with the ~300 k pairs of a 20 k-term lexicon. */
