@@ -230,18 +230,45 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   for (let i = 0; i < tail; i++) renumber[queue[i] as number] = i + 1;
   const enc = (old: number): number => (old === 0 ? 0 : ((renumber[old] as number) << 1) | (hasOut[old] as number));
   const states = new Int32Array(stateCount * 4);
-  const edges = new Int32Array(edgeCount * 2);
+  // States with many children (the shallow ones of common characters) get an open-addressing table instead of a sorted
+  // run: a binary search there costs a mispredicted branch per level on most steps.
+  let edgeSlots = 0;
+  for (let st = 0; st < stateCount; st++) {
+    const count = (childStart[st + 1] as number) - (childStart[st] as number);
+    edgeSlots += count > LINEAR_CHILDREN ? tableSize(count) : count;
+  }
+  const edges = new Int32Array(edgeSlots * 2);
   const outs = new Int32Array(stateCount).fill(-1);
   const dictLinks = new Int32Array(stateCount);
   let e = 0;
   for (let n = 0; n < stateCount; n++) {
     const old = n === 0 ? 0 : (queue[n - 1] as number);
-    states[n * 4] = e;
-    for (let c = childStart[old] as number; c < (childStart[old + 1] as number); c++) {
-      edges[e++] = childAlpha[c] as number;
-      edges[e++] = enc(childTarget[c] as number);
+    const from = childStart[old] as number;
+    const to = childStart[old + 1] as number;
+    if (to - from === 1) {
+      // A single child (most deep states) sits in the state's own record: no second cache line to read.
+      states[n * 4] = childAlpha[from] as number;
+      states[n * 4 + 1] = enc(childTarget[from] as number);
+    } else if (to - from <= LINEAR_CHILDREN && to > from) {
+      states[n * 4] = -e - 1;
+      for (let c = from; c < to; c++) {
+        edges[e++] = childAlpha[c] as number;
+        edges[e++] = enc(childTarget[c] as number);
+      }
+      states[n * 4 + 1] = e;
+    } else if (to > from) {
+      const size = tableSize(to - from);
+      states[n * 4] = -e - 1;
+      states[n * 4 + 1] = -size;
+      for (let c = from; c < to; c++) {
+        const a = childAlpha[c] as number;
+        let slot = slotOf(a, size - 1);
+        while (edges[e + slot * 2] !== 0) slot = (slot + 1) & (size - 1);
+        edges[e + slot * 2] = a;
+        edges[e + slot * 2 + 1] = enc(childTarget[c] as number);
+      }
+      e += size * 2;
     }
-    states[n * 4 + 1] = e;
     states[n * 4 + 2] = enc(fail[old] as number);
     states[n * 4 + 3] = depth[old] as number;
     outs[n] = firstOut[old] as number;
@@ -277,7 +304,11 @@ interface Compiled {
   /** Per letter, the encoded state the root goes to (0: none). */
   root: Int32Array;
   pairs: Int32Array;
-  /** Per state: first edge, end of edges (indices into `edges`), encoded failure state, depth. */
+  /**
+   * Per state: its only child's letter and encoded target; or, with up to LINEAR_CHILDREN, -(first edge) - 1 and the end
+   * of its edges (indices into `edges`); or, with more, -(first slot) - 1 and -(table size) (a hash table of (letter,
+   * target) slots in `edges`, letter 0 = empty); or 0, 0 with none. Then the encoded failure state and the depth.
+   */
   states: Int32Array;
   /** Per edge: letter, encoded target state. */
   edges: Int32Array;
@@ -330,31 +361,34 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
     if (s !== 0) {
       const h = pairHash(prev, a);
       if (((pairs[h >>> 5] as number) & (1 << (h & 31))) !== 0) {
-        // Walk the failure chain until a state has `a` as a child (its children: a short run sorted by letter).
+        // Walk the failure chain until a state has `a` as a child.
         for (;;) {
           const base = (s >>> 1) << 2;
-          let lo = states[base] as number;
-          let hi = states[base + 1] as number;
+          const first = states[base] as number;
           let t = -1;
-          if (hi - lo <= 16) {
-            for (; lo < hi; lo += 2) {
-              if (edges[lo] === a) {
-                t = edges[lo + 1] as number;
-                break;
+          if (first === a) t = states[base + 1] as number;
+          else if (first < 0) {
+            const lo = -first - 1;
+            const hi = states[base + 1] as number;
+            if (hi >= 0) {
+              for (let x = lo; x < hi; x += 2) {
+                if (edges[x] === a) {
+                  t = edges[x + 1] as number;
+                  break;
+                }
               }
-            }
-          } else {
-            lo >>>= 1;
-            hi >>>= 1;
-            while (lo < hi) {
-              const mid = (lo + hi) >>> 1;
-              const v = edges[mid * 2] as number;
-              if (v === a) {
-                t = edges[mid * 2 + 1] as number;
-                break;
+            } else {
+              const mask = -hi - 1;
+              let slot = slotOf(a, mask);
+              for (;;) {
+                const v = edges[lo + slot * 2] as number;
+                if (v === a) {
+                  t = edges[lo + slot * 2 + 1] as number;
+                  break;
+                }
+                if (v === 0) break;
+                slot = (slot + 1) & mask;
               }
-              if (v < a) lo = mid + 1;
-              else hi = mid;
             }
           }
           if (t >= 0) {
@@ -392,6 +426,20 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
   }
   out.count = hitCount;
   out.breakCount = breakCount;
+}
+
+/** Children up to this many are searched in a run; more go into a hash table. */
+const LINEAR_CHILDREN = 8;
+
+/** Slots of a state's child table: a power of two, at most half full. */
+function tableSize(children: number): number {
+  let size = 16;
+  while (size < children * 2) size *= 2;
+  return size;
+}
+
+function slotOf(a: number, mask: number): number {
+  return (Math.imul(a, 0x9e3779b1) >>> 12) & mask;
 }
 
 /** 2^22 bits (512 KB): about one in ten unrelated pairs collides with the ~300 k pairs of a 20 k-term lexicon. */
