@@ -182,15 +182,21 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   // Letter pairs that occur in some key. Every state on a failure chain ends with the same letter (the one just
   // read), so when the pair (previous letter, this letter) is in no key, no state on the chain has this letter as a
   // child and the next state is simply the root's: one bit read instead of a walk down the chain. A hashed bit table
-  // (false positives only cost the walk).
+  // (false positives only cost the walk). A state one letter deep (most steps start from one) has only the root
+  // after it on its chain, so for it the question is narrower — does some key *start* with the pair? — and those
+  // pairs are entered a second time, under a marked previous letter.
   const pairs = new Int32Array(PAIR_WORDS);
   for (const key of keys) {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
     let prev = alpha[key.charCodeAt(0)] as number;
     for (let i = 1; i < key.length; i++) {
       const a = alpha[key.charCodeAt(i)] as number;
-      const h = pairHash(prev, a);
+      let h = pairHash(prev, a);
       pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+      if (i === 1) {
+        h = pairHash(prev | FIRST_PAIR, a);
+        pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+      }
       prev = a;
     }
   }
@@ -276,7 +282,9 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   }
   const rootRow = new Int32Array(alphaSize);
   for (let a = 1; a < alphaSize; a++) rootRow[a] = enc(root[a] as number);
-  const compiled: Compiled = { unitAlpha, kind, root: rootRow, pairs, states, edges, outs, nextOut, dict: dictLinks, ring: new Int32Array(RING_MASK + 1) };
+  let lastShallow = 0;
+  for (let a = 1; a < alphaSize; a++) lastShallow = Math.max(lastShallow, rootRow[a] as number);
+  const compiled: Compiled = { unitAlpha, kind, root: rootRow, pairs, lastShallow, states, edges, outs, nextOut, dict: dictLinks, ring: new Int32Array(RING_MASK + 1) };
 
   const bytes =
     unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + states.byteLength + edges.byteLength + dictLinks.byteLength +
@@ -304,6 +312,8 @@ interface Compiled {
   /** Per letter, the encoded state the root goes to (0: none). */
   root: Int32Array;
   pairs: Int32Array;
+  /** The largest encoded state one letter deep (breadth-first order puts them all first). */
+  lastShallow: number;
   /**
    * Per state: its only child's letter and encoded target; or, with up to LINEAR_CHILDREN, -(first edge) - 1 and the end
    * of its edges (indices into `edges`); or, with more, -(first slot) - 1 and -(table size) (a hash table of (letter,
@@ -324,7 +334,7 @@ interface Compiled {
  * context), a state's children are searched inline and hits go straight into the buffer's typed arrays.
  */
 function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
-  const { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring } = m;
+  const { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring, lastShallow } = m;
   let hitKeys = out.keys;
   let hitStarts = out.starts;
   let hitEnds = out.ends;
@@ -359,7 +369,7 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
     }
     ring[++count & RING_MASK] = i;
     if (s !== 0) {
-      const h = pairHash(prev, a);
+      const h = pairHash(s <= lastShallow ? prev | FIRST_PAIR : prev, a);
       if (((pairs[h >>> 5] as number) & (1 << (h & 31))) !== 0) {
         // Walk the failure chain until a state has `a` as a child.
         for (;;) {
@@ -445,6 +455,8 @@ function slotOf(a: number, mask: number): number {
 /** 2^22 bits (512 KB): about one in ten unrelated pairs collides with the ~300 k pairs of a 20 k-term lexicon. */
 const PAIR_BITS = 22;
 const PAIR_WORDS = 1 << (PAIR_BITS - 5);
+/** Marks the previous letter of a pair that starts a key (letters are below 2^16). */
+const FIRST_PAIR = 1 << 16;
 
 function pairHash(prev: number, a: number): number {
   return (Math.imul(prev, 0x9e3779b1) ^ Math.imul(a, 0x85ebca6b)) >>> (32 - PAIR_BITS);
