@@ -9,7 +9,7 @@ import { findDigitMatches } from './digits';
 import { makeLinkReader } from './links';
 import { compileMatcher, MAX_KEY_LENGTH, newHitBuffer } from './matcher';
 import type { Rule, RuleContext, RuleSet } from './rule-data';
-import type { Category, Evasion, Finding, Scanner, ScannerOptions, Severity } from './types';
+import { type Category, type Evasion, EVASIONS, type Finding, type Scanner, type ScannerOptions, type Severity } from './types';
 import { isWhitelisted } from './validators';
 import { generateVariants, type Variant } from './variants';
 
@@ -32,15 +32,6 @@ interface KeyRole {
   evasion: Evasion;
   latinStart: boolean;
   latinEnd: boolean;
-}
-
-interface Candidate {
-  rule: number;
-  start: number;
-  end: number;
-  /** Spans of the parts that allow words are checked against. */
-  parts: [number, number][];
-  evasion: Evasion | null;
 }
 
 interface CompiledContext {
@@ -190,28 +181,48 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
 
   const { kind: charKind, fold, evasion: charEvasion, cjkDigit } = tables;
 
-  function latinOk(text: string, role: KeyRole, start: number, end: number): boolean {
-    if (role.latinStart && start > 0) {
+  // The roles flattened into typed arrays, key by key (roleFrom[k] … roleFrom[k + 1]): the hit loop reads a few
+  // adjacent numbers instead of chasing arrays of objects.
+  const roleFrom = new Int32Array(keys.length + 1);
+  const roleCount = keyRoles.reduce((sum, roles) => sum + roles.length, 0);
+  const roleKind = new Uint8Array(roleCount);
+  const roleRef = new Int32Array(roleCount);
+  const roleEvasion = new Uint8Array(roleCount);
+  /** Bit 1: the key starts with a Latin letter or digit; bit 2: it ends with one (word-boundary checks). */
+  const roleLatin = new Uint8Array(roleCount);
+  // Per key, which roles it has, so the hit loop skips keys that only matter around a candidate (context words,
+  // allow words, reward parts: often single common characters) without looking at their roles.
+  const keyFlags = new Uint16Array(keys.length);
+  let roleAt = 0;
+  keyRoles.forEach((roles, k) => {
+    roleFrom[k] = roleAt;
+    let f = 0;
+    for (const r of roles) {
+      f |= 1 << r.role;
+      roleKind[roleAt] = r.role;
+      roleRef[roleAt] = r.ref;
+      roleEvasion[roleAt] = EVASION_INDEX.get(r.evasion) ?? 0;
+      roleLatin[roleAt] = (r.latinStart ? 1 : 0) | (r.latinEnd ? 2 : 0);
+      roleAt++;
+    }
+    keyFlags[k] = f;
+  });
+  roleFrom[keys.length] = roleAt;
+  const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
+  const hits = newHitBuffer();
+  const candidates = newCandidates();
+
+  function latinOk(text: string, latin: number, start: number, end: number): boolean {
+    if ((latin & 1) !== 0 && start > 0) {
       const c = text.charCodeAt(start - 1);
       if (charKind[c] === KIND_LETTER && isLatin(fold[c] as number)) return false;
     }
-    if (role.latinEnd && end < text.length) {
+    if ((latin & 2) !== 0 && end < text.length) {
       const c = text.charCodeAt(end);
       if (charKind[c] === KIND_LETTER && isLatin(fold[c] as number)) return false;
     }
     return true;
   }
-
-  // Per key, which roles it has, so the hit loop skips keys that only matter around a candidate (context words,
-  // allow words, reward parts: often single common characters) without looking at their roles.
-  const keyFlags = new Uint16Array(keys.length);
-  keyRoles.forEach((roles, k) => {
-    let f = 0;
-    for (const r of roles) f |= 1 << r.role;
-    keyFlags[k] = f;
-  });
-  const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
-  const hits = newHitBuffer();
 
   function scan(input: string): Finding[] {
     const text = typeof input === 'string' ? input : '';
@@ -220,6 +231,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     const { keys: hitKey, starts: hitStart, ends: hitEnd, breaks } = hits;
     const hitCount = hits.count;
     const breakCount = hits.breakCount;
+    candidates.count = 0;
 
     /** First hit index whose end is ≥ offset (hits are in order of end). */
     const firstEndingAtOrAfter = (offset: number): number => {
@@ -243,18 +255,23 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
       return lo < breakCount && (breaks[lo] as number) < to;
     };
-    /** The hit h has `role` for `ref` (and its Latin edges stand alone). */
-    const hasRole = (h: number, role: Role, ref: number): boolean => {
-      if (((keyFlags[hitKey[h] as number] as number) & (1 << role)) === 0) return false;
-      for (const r of keyRoles[hitKey[h] as number] as KeyRole[]) {
-        if (r.role === role && r.ref === ref && (!(r.latinStart || r.latinEnd) || latinOk(text, r, hitStart[h] as number, hitEnd[h] as number))) return true;
+    /** The role index by which hit h has `role` for `ref` (its Latin edges standing alone), or -1. */
+    const roleOf = (h: number, role: Role, ref: number): number => {
+      const key = hitKey[h] as number;
+      if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
+      for (let r = roleFrom[key] as number, end = roleFrom[key + 1] as number; r < end; r++) {
+        if (roleKind[r] !== role || roleRef[r] !== ref) continue;
+        const latin = roleLatin[r] as number;
+        if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
       }
-      return false;
+      return -1;
     };
+    const hasRole = (h: number, role: Role, ref: number): boolean => roleOf(h, role, ref) >= 0;
     /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
     const isAllowed = (rule: number, ps: number, pe: number): boolean => {
       for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
         if ((hitStart[h] as number) > ps) continue;
+        if (((keyFlags[hitKey[h] as number] as number) & ALLOW_FLAG) === 0) continue;
         if (hasRole(h, Role.Allow, rule) || hasRole(h, Role.Allow, -1)) return true;
       }
       return false;
@@ -284,41 +301,40 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       return false;
     };
 
-    const candidates: Candidate[] = [];
-    const idLabelEnds: number[] = [];
-    const linkHits: [number, number, Role][] = [];
+    let idLabelEnds: number[] | null = null;
+    let linkHits: number[] | null = null;
     for (let h = 0; h < hitCount; h++) {
       const key = hitKey[h] as number;
       if (((keyFlags[key] as number) & DRIVING) === 0) continue;
       const s = hitStart[h] as number;
       const e = hitEnd[h] as number;
-      for (const role of keyRoles[key] as KeyRole[]) {
-        if ((DRIVING & (1 << role.role)) === 0) continue;
-        if ((role.latinStart || role.latinEnd) && !latinOk(text, role, s, e)) continue;
-        switch (role.role) {
+      for (let r = roleFrom[key] as number, end = roleFrom[key + 1] as number; r < end; r++) {
+        const role = roleKind[r] as Role;
+        if ((DRIVING & (1 << role)) === 0) continue;
+        const latin = roleLatin[r] as number;
+        if (latin !== 0 && !latinOk(text, latin, s, e)) continue;
+        switch (role) {
           case Role.Term:
-            candidates.push({ rule: role.ref, start: s, end: e, parts: [[s, e]], evasion: role.evasion });
+            pushCandidate(candidates, roleRef[r] as number, s, e, s, e, -1, -1, roleEvasion[r] as number);
             break;
-          case Role.PartA: {
-            const pair = pairWith(role.ref, s, e, role.evasion);
-            if (pair) candidates.push(pair);
+          case Role.PartA:
+            pairWith(roleRef[r] as number, s, e, roleEvasion[r] as number);
             break;
-          }
           case Role.IdLabel:
-            idLabelEnds.push(e);
+            (idLabelEnds ??= []).push(e);
             break;
           default:
-            linkHits.push([s, e, role.role]);
+            (linkHits ??= []).push(s, e, role);
         }
       }
     }
 
-    /** The best partner of an action part [as0, ae) of pair rule `rule`, as a candidate (null when none qualifies). */
-    function pairWith(rule: number, as0: number, ae: number, aev: Evasion): Candidate | null {
+    /** Adds the candidate an action part [as0, ae) of pair rule `rule` makes with its best partner, if one qualifies. */
+    function pairWith(rule: number, as0: number, ae: number, aev: number): void {
       const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
       let bestStart = -1;
       let bestEnd = -1;
-      let bestEvasion: Evasion = 'none';
+      let bestEvasion = 0;
       let bestGap = Infinity;
       const from = firstEndingAtOrAfter(Math.max(0, as0 - r.window));
       for (let h = from; h < hitCount; h++) {
@@ -339,23 +355,17 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         if (gap > bestGap) continue;
         // At the same distance the longer reward wins (领红包 over 领).
         if (gap === bestGap && be - bs0 <= bestEnd - bestStart) continue;
-        let evasion: Evasion | null = null;
-        for (const role of keyRoles[hitKey[h] as number] as KeyRole[]) {
-          if (role.role === Role.PartB && role.ref === rule && (!(role.latinStart || role.latinEnd) || latinOk(text, role, bs0, be))) {
-            evasion = role.evasion;
-            break;
-          }
-        }
-        if (evasion === null) continue;
+        const role = roleOf(h, Role.PartB, rule);
+        if (role < 0) continue;
         if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
         if (isAllowed(rule, bs0, be)) continue;
         bestStart = bs0;
         bestEnd = be;
-        bestEvasion = evasion;
+        bestEvasion = roleEvasion[role] as number;
         bestGap = gap;
       }
       // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
-      if (bestStart < 0 || isAllowed(rule, as0, ae)) return null;
+      if (bestStart < 0 || isAllowed(rule, as0, ae)) return;
       // A reward after the action runs on through adjacent reward words (即可 → 领取 → 红包): the span covers them.
       if (bestStart >= ae) {
         for (let h = firstEndingAtOrAfter(bestEnd + 1); h < hitCount && (hitStart[h] as number) <= bestEnd + 1; h++) {
@@ -364,22 +374,19 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
           }
         }
       }
-      return {
-        rule,
-        start: Math.min(as0, bestStart),
-        end: Math.max(ae, bestEnd),
-        parts: [[as0, ae], [bestStart, bestEnd]],
-        evasion: aev !== 'none' ? aev : bestEvasion,
-      };
+      pushCandidate(candidates, rule, Math.min(as0, bestStart), Math.max(ae, bestEnd), as0, ae, bestStart, bestEnd, aev !== 0 ? aev : bestEvasion);
     }
 
     /** The tenant's own links: an "open in the browser" instruction next to one of them is not external. */
     const ownLinks: [number, number][] = [];
-    if (linkHits.length > 0) {
+    if (linkHits !== null) {
       const urlRule = validatorRule.get('url');
       const taoRule = validatorRule.get('tao_token');
       const seen = new Set<string>();
-      for (const [s, e, role] of linkHits) {
+      for (let l = 0; l < linkHits.length; l += 3) {
+        const s = linkHits[l] as number;
+        const e = linkHits[l + 1] as number;
+        const role = linkHits[l + 2] as Role;
         const trigger = role === Role.LinkTld ? 'tld' : role === Role.LinkScheme ? 'scheme' : 'currency';
         const link = links.readAt(text, s, e, trigger);
         if (!link) continue;
@@ -392,7 +399,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         const sig = `${link.start}:${link.end}`;
         if (seen.has(sig)) continue;
         seen.add(sig);
-        candidates.push({ rule, start: link.start, end: link.end, parts: [[link.start, link.end]], evasion: null });
+        pushCandidate(candidates, rule, link.start, link.end, link.start, link.end, -1, -1, NO_KEY_EVASION);
       }
     }
 
@@ -400,32 +407,47 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       for (const d of findDigitMatches(tables, text)) {
         const rule = validatorRule.get(d.kind);
         if (rule === undefined) continue;
-        if (d.kind !== 'ip_address' && idLabelEnds.some((e) => e <= d.start && d.start - e <= IDENTIFIER_WINDOW && !crossesBreak(e, d.start))) continue;
+        if (d.kind !== 'ip_address' && idLabelEnds !== null && idLabelEnds.some((e) => e <= d.start && d.start - e <= IDENTIFIER_WINDOW && !crossesBreak(e, d.start))) continue;
         if (d.kind === 'ip_address' && isWhitelisted(d.value, whitelist)) continue;
-        candidates.push({ rule, start: d.start, end: d.end, parts: [[d.start, d.end]], evasion: null });
+        pushCandidate(candidates, rule, d.start, d.end, d.start, d.end, -1, -1, NO_KEY_EVASION);
       }
     }
 
     const findings: Finding[] = [];
-    for (const c of candidates) {
-      const rule = rules[c.rule] as Rule;
-      if (c.parts.some(([ps, pe]) => isAllowed(c.rule, ps, pe))) continue;
-      if (rule.category === 'external_link' && rule.kind === 'pair' && ownLinks.some(([ls, le]) => le >= c.start - OWN_LINK_WINDOW && ls <= c.end + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, c.start), Math.max(ls, c.end)))) continue;
-      if ((ruleUnless[c.rule] as number[]).some((id) => contextNear(id, c.start, c.end))) continue;
+    const cd = candidates.data;
+    for (let c = 0, end = candidates.count * CANDIDATE_FIELDS; c < end; c += CANDIDATE_FIELDS) {
+      const ruleIndex = cd[c] as number;
+      const start = cd[c + 1] as number;
+      const stop = cd[c + 2] as number;
+      const p1s = cd[c + 5] as number;
+      const rule = rules[ruleIndex] as Rule;
+      if (isAllowed(ruleIndex, cd[c + 3] as number, cd[c + 4] as number)) continue;
+      if (p1s >= 0 && isAllowed(ruleIndex, p1s, cd[c + 6] as number)) continue;
+      if (rule.category === 'external_link' && rule.kind === 'pair' && ownLinks.some(([ls, le]) => le >= start - OWN_LINK_WINDOW && ls <= stop + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, start), Math.max(ls, stop)))) continue;
+      const unless = ruleUnless[ruleIndex] as number[];
+      let suppressed = false;
+      for (let u = 0; u < unless.length && !suppressed; u++) suppressed = contextNear(unless[u] as number, start, stop);
+      if (suppressed) continue;
       const category = ruleSet.categories[rule.category];
       let severity: Severity = rule.severity ?? category?.severity ?? 'must_fix';
-      if ((ruleHint[c.rule] as number[]).some((id) => contextNear(id, c.start, c.end))) severity = 'info';
+      const hints = ruleHint[ruleIndex] as number[];
+      for (let u = 0; u < hints.length; u++) {
+        if (contextNear(hints[u] as number, start, stop)) {
+          severity = 'info';
+          break;
+        }
+      }
       if (severity === 'info' && !includeInfo) continue;
       const finding: Finding = {
         category: rule.category,
         severity,
-        start: c.start,
-        end: c.end,
-        text: text.slice(c.start, c.end),
+        start,
+        end: stop,
+        text: text.slice(start, stop),
         rule: rule.id,
         basis: rule.basis ?? category?.basis ?? NO_BASIS,
         message: rule.message,
-        evasions: evasionsOf(text, c.parts, c.evasion),
+        evasions: evasionsOf(text, cd[c + 3] as number, cd[c + 4] as number, p1s, cd[c + 6] as number, cd[c + 7] as number),
       };
       if (rule.suggestion) finding.suggestion = rule.suggestion;
       findings.push(finding);
@@ -433,11 +455,17 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     return mergeOverlaps(text, findings);
   }
 
-  /** Evasions seen inside the matched parts (the text between a pair's parts is not an evasion). */
-  function evasionsOf(text: string, parts: [number, number][], keyEvasion: Evasion | null): Evasion[] {
+  /**
+   * Evasions seen inside the matched parts [p0s, p0e) and [p1s, p1e) (p1s -1: one part; the text between a pair's
+   * parts is not an evasion). keyEvasion: the matched key's evasion index, or NO_KEY_EVASION for numbers and links.
+   */
+  function evasionsOf(text: string, p0s: number, p0e: number, p1s: number, p1e: number, keyEvasion: number): Evasion[] {
     let bits = 0;
     let noiseInside = false;
-    for (const [start, end] of parts) {
+    for (let part = 0; part < 2; part++) {
+      const start = part === 0 ? p0s : p1s;
+      const end = part === 0 ? p0e : p1e;
+      if (start < 0) break;
       let lastLetter = -1;
       for (let i = start; i < end; i++) {
         const c = text.charCodeAt(i);
@@ -450,16 +478,18 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         } else if (k === KIND_INVISIBLE) bits |= EV_ZERO_WIDTH;
       }
     }
-    if (bits === 0 && !noiseInside && (keyEvasion === null || keyEvasion === 'none')) return ['none'];
+    const isKey = keyEvasion !== NO_KEY_EVASION;
+    const fromKey = isKey && keyEvasion > 0 ? (EVASIONS[keyEvasion] as Evasion) : null;
+    if (bits === 0 && !noiseInside && fromKey === null) return ['none'];
     const out = new Set<Evasion>();
-    if (keyEvasion && keyEvasion !== 'none') out.add(keyEvasion);
+    if (fromKey !== null) out.add(fromKey);
     if (bits & EV_WIDTH) out.add('width');
-    if (bits & EV_CASE && keyEvasion !== null) out.add('case');
+    if (bits & EV_CASE && isKey) out.add('case');
     if (bits & EV_TRADITIONAL) out.add('traditional');
     if (bits & EV_ZERO_WIDTH) out.add('zero_width');
     if (bits & EV_NUMERAL) out.add('numeral');
     // Separators inside a term are an evasion; inside a number or a link they are its formatting.
-    if (noiseInside && keyEvasion !== null) out.add('separator');
+    if (noiseInside && isKey) out.add('separator');
     return out.size === 0 ? ['none'] : [...out];
   }
 
@@ -472,6 +502,44 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     scan,
     stats: { patterns: keys.length, states: matcher.stateCount, bytes: matcher.bytes, buildMs },
   };
+}
+
+const EVASION_INDEX = new Map<Evasion, number>(EVASIONS.map((e, i) => [e, i]));
+/** A candidate's evasion slot for numbers and links (no key matched: case and separators are their formatting). */
+const NO_KEY_EVASION = 255;
+const ALLOW_FLAG = 1 << Role.Allow;
+
+/**
+ * Candidates of one scan as rows of numbers — rule, start, end, first part's start and end, second part's start and
+ * end (-1 for one part), evasion index — so only those that survive the rules become objects.
+ */
+const CANDIDATE_FIELDS = 8;
+interface Candidates {
+  data: Int32Array;
+  count: number;
+}
+
+function newCandidates(): Candidates {
+  return { data: new Int32Array(CANDIDATE_FIELDS * 256), count: 0 };
+}
+
+function pushCandidate(c: Candidates, rule: number, start: number, end: number, p0s: number, p0e: number, p1s: number, p1e: number, evasion: number): void {
+  let at = c.count * CANDIDATE_FIELDS;
+  if (at === c.data.length) {
+    const next = new Int32Array(c.data.length * 2);
+    next.set(c.data);
+    c.data = next;
+  }
+  const d = c.data;
+  d[at++] = rule;
+  d[at++] = start;
+  d[at++] = end;
+  d[at++] = p0s;
+  d[at++] = p0e;
+  d[at++] = p1s;
+  d[at++] = p1e;
+  d[at] = evasion;
+  c.count++;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { block: 3, must_fix: 2, info: 1 };
