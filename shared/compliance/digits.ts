@@ -33,99 +33,118 @@ let groupBounds = new Int32Array(48);
 const UNIT_X = 10;
 
 export function findDigitMatches(tables: CharTables, text: string, today?: Date): DigitMatch[] {
-  const { digit, cjkDigit, kind } = tables;
   const out: DigitMatch[] = [];
+  const { digit } = tables;
   const n = text.length;
   let i = 0;
   while (i < n) {
-    if ((digit[text.charCodeAt(i)] as number) < 0) {
-      i++;
-      continue;
-    }
-    // One run: digit groups separated by at most two separator or invisible units. Digits and group bounds go into
-    // scratch arrays; strings and objects are made only for a run long enough to be a number we look for.
-    let total = 0; // digits (and an ID's X) in the run
-    let groupCount = 0;
-    let cjkCount = 0;
-    let plainCount = 0;
-    let disguised = false;
-    let dotted = true;
-    let j = i;
-    let groupStart = i;
-    let inGroup = false;
-    let lastDigitEnd = i;
-    while (j < n) {
-      const c = text.charCodeAt(j);
-      const d = digit[c] as number;
-      if (d >= 0) {
-        if (!inGroup) {
-          groupStart = j;
-          inGroup = true;
-        }
-        if (total === runUnits.length) runUnits = grown(runUnits);
-        runUnits[total++] = d;
-        if (cjkDigit[c]) cjkCount++;
-        else plainCount++;
-        if (c > 0x7f) disguised = true;
-        j++;
-        lastDigitEnd = j;
-        continue;
-      }
-      // An ID's final X belongs to the digits.
-      if ((c === 0x58 || c === 0x78 || c === 0xff38 || c === 0xff58) && inGroup && total === 17) {
-        if (total === runUnits.length) runUnits = grown(runUnits);
-        runUnits[total++] = UNIT_X;
-        j++;
-        lastDigitEnd = j;
-        continue;
-      }
-      let k = j;
-      let seps = 0;
-      let onlyDots = true;
-      while (k < n && seps <= 2) {
-        const u = text.charCodeAt(k);
-        if (kind[u] === KIND_INVISIBLE) {
-          k++;
-          continue;
-        }
-        // An emoji between digit groups (159🌸3731🌸4077) is a separator: one, two units long.
-        if (u >= 0xd83c && u <= 0xd83e) {
-          seps++;
-          k += 2;
-          onlyDots = false;
-          continue;
-        }
-        if (!SEPARATOR_UNITS.has(u) && !(kind[u] === KIND_NOISE && u >= 0x2000)) break;
-        if (u !== 0x2e) onlyDots = false;
-        seps++;
-        k++;
-      }
-      if (inGroup) groupCount = closeGroup(groupCount, groupStart, lastDigitEnd, total);
-      inGroup = false;
-      if (k < n && seps <= 2 && (digit[text.charCodeAt(k)] as number) >= 0 && k > j) {
-        if (!onlyDots || seps !== 1) dotted = false;
-        j = k;
-        continue;
-      }
-      break;
-    }
-    if (inGroup) groupCount = closeGroup(groupCount, groupStart, lastDigitEnd, total);
-    i = Math.max(j, i + 1);
-    // Chinese numerals count only in long runs (一二三 in prose is not a number).
-    if (cjkCount > 0 && cjkCount + plainCount < MIN_CJK_RUN) continue;
-    // Every number looked for has at least 11 digits, except an IPv4 address (four dotted groups).
-    if (total < MIN_NUMBER_DIGITS && !(dotted && groupCount === 4)) continue;
-    const groups: Group[] = [];
-    for (let g = 0; g < groupCount; g++) {
-      const from = g === 0 ? 0 : (groupBounds[(g - 1) * 3 + 2] as number);
-      const to = groupBounds[g * 3 + 2] as number;
-      let digits = '';
-      for (let u = from; u < to; u++) digits += runUnits[u] === UNIT_X ? 'X' : String.fromCharCode(48 + (runUnits[u] as number));
-      groups.push({ digits, start: groupBounds[g * 3] as number, end: groupBounds[g * 3 + 1] as number });
-    }
-    classifyRun(groups, text, dotted, disguised, out, today);
+    if ((digit[text.charCodeAt(i)] as number) < 0) i++;
+    else i = readRun(tables, text, i, out, today);
   }
   return out;
+}
+
+/**
+ * The same, reading runs only at `starts` (ascending; the first `count` entries): the offsets where a digit follows
+ * something other than a digit, which the matcher records as it passes (no second pass over the text).
+ */
+export function findDigitMatchesAt(tables: CharTables, text: string, starts: Int32Array, count: number, today?: Date): DigitMatch[] {
+  const out: DigitMatch[] = [];
+  let i = 0;
+  for (let r = 0; r < count; r++) {
+    const start = starts[r] as number;
+    if (start >= i) i = readRun(tables, text, start, out, today);
+  }
+  return out;
+}
+
+/** Reads the run that starts with the digit at i into `out` (when it is a number looked for); returns where to go on. */
+function readRun(tables: CharTables, text: string, i: number, out: DigitMatch[], today?: Date): number {
+  const { digit, cjkDigit, kind } = tables;
+  const n = text.length;
+  // One run: digit groups separated by at most two separator or invisible units. Digits and group bounds go into
+  // scratch arrays; strings and objects are made only for a run long enough to be a number we look for.
+  let total = 0; // digits (and an ID's X) in the run
+  let groupCount = 0;
+  let cjkCount = 0;
+  let plainCount = 0;
+  let disguised = false;
+  let dotted = true;
+  let j = i;
+  let groupStart = i;
+  let inGroup = false;
+  let lastDigitEnd = i;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    const d = digit[c] as number;
+    if (d >= 0) {
+      if (!inGroup) {
+        groupStart = j;
+        inGroup = true;
+      }
+      if (total === runUnits.length) runUnits = grown(runUnits);
+      runUnits[total++] = d;
+      if (cjkDigit[c]) cjkCount++;
+      else plainCount++;
+      if (c > 0x7f) disguised = true;
+      j++;
+      lastDigitEnd = j;
+      continue;
+    }
+    // An ID's final X belongs to the digits.
+    if ((c === 0x58 || c === 0x78 || c === 0xff38 || c === 0xff58) && inGroup && total === 17) {
+      if (total === runUnits.length) runUnits = grown(runUnits);
+      runUnits[total++] = UNIT_X;
+      j++;
+      lastDigitEnd = j;
+      continue;
+    }
+    let k = j;
+    let seps = 0;
+    let onlyDots = true;
+    while (k < n && seps <= 2) {
+      const u = text.charCodeAt(k);
+      if (kind[u] === KIND_INVISIBLE) {
+        k++;
+        continue;
+      }
+      // An emoji between digit groups (159🌸3731🌸4077) is a separator: one, two units long.
+      if (u >= 0xd83c && u <= 0xd83e) {
+        seps++;
+        k += 2;
+        onlyDots = false;
+        continue;
+      }
+      if (!SEPARATOR_UNITS.has(u) && !(kind[u] === KIND_NOISE && u >= 0x2000)) break;
+      if (u !== 0x2e) onlyDots = false;
+      seps++;
+      k++;
+    }
+    if (inGroup) groupCount = closeGroup(groupCount, groupStart, lastDigitEnd, total);
+    inGroup = false;
+    if (k < n && seps <= 2 && (digit[text.charCodeAt(k)] as number) >= 0 && k > j) {
+      if (!onlyDots || seps !== 1) dotted = false;
+      j = k;
+      continue;
+    }
+    break;
+  }
+  if (inGroup) groupCount = closeGroup(groupCount, groupStart, lastDigitEnd, total);
+  const next = Math.max(j, i + 1);
+  // Chinese numerals count only in long runs (一二三 in prose is not a number).
+  if (cjkCount > 0 && cjkCount + plainCount < MIN_CJK_RUN) return next;
+  // Every number looked for has at least 11 digits, except an IPv4 address (four dotted groups).
+  if (total < MIN_NUMBER_DIGITS && !(dotted && groupCount === 4)) return next;
+  const groups: Group[] = [];
+  for (let g = 0; g < groupCount; g++) {
+    const from = g === 0 ? 0 : (groupBounds[(g - 1) * 3 + 2] as number);
+    const to = groupBounds[g * 3 + 2] as number;
+    let digits = '';
+    for (let u = from; u < to; u++) digits += runUnits[u] === UNIT_X ? 'X' : String.fromCharCode(48 + (runUnits[u] as number));
+    groups.push({ digits, start: groupBounds[g * 3] as number, end: groupBounds[g * 3 + 1] as number });
+  }
+  classifyRun(groups, text, dotted, disguised, out, today);
+  return next;
 }
 
 const MIN_NUMBER_DIGITS = 11;

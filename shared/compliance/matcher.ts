@@ -27,10 +27,22 @@ export interface HitBuffer {
   count: number;
   breaks: Int32Array;
   breakCount: number;
+  /** Offsets of digits (tables.digit) that follow something other than a digit: where digit runs may start. */
+  digitStarts: Int32Array;
+  digitStartCount: number;
 }
 
 export function newHitBuffer(): HitBuffer {
-  return { keys: new Int32Array(1024), starts: new Int32Array(1024), ends: new Int32Array(1024), count: 0, breaks: new Int32Array(256), breakCount: 0 };
+  return {
+    keys: new Int32Array(1024),
+    starts: new Int32Array(1024),
+    ends: new Int32Array(1024),
+    count: 0,
+    breaks: new Int32Array(256),
+    breakCount: 0,
+    digitStarts: new Int32Array(256),
+    digitStartCount: 0,
+  };
 }
 
 function growHits(b: HitBuffer): void {
@@ -51,6 +63,12 @@ function growBreaks(b: HitBuffer): void {
   b.breaks = next;
 }
 
+function grownInts(a: Int32Array): Int32Array {
+  const next = new Int32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
 export interface CompiledMatcher {
   readonly keyCount: number;
   readonly stateCount: number;
@@ -60,15 +78,22 @@ export interface CompiledMatcher {
    * onBreak(offset) is called for every sentence break (no key spans one).
    */
   search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void;
-  /** The same search, writing every hit and break into `out` (reset first). */
+  /** The same search, writing every hit, break and digit-run start into `out` (reset first). */
   collect(text: string, out: HitBuffer): void;
 }
 
 export function compileMatcher(tables: CharTables, keys: readonly string[]): CompiledMatcher {
-  const { fold, kind } = tables;
-  // Alphabet: index 0 means "in no key".
+  const { fold, kind, digit } = tables;
+  // Alphabet: index 0 means "in no key". Digits in every dress come first, whether or not a key has them, so that the
+  // search notices them with one comparison and the digit reader need not read the text again.
   const alpha = new Uint16Array(65536);
   let alphaSize = 1;
+  for (let c = 0; c < 65536; c++) {
+    if ((digit[c] as number) < 0 || kind[c] !== KIND_LETTER) continue;
+    const f = fold[c] as number;
+    if (alpha[f] === 0) alpha[f] = alphaSize++;
+  }
+  const lastDigitLetter = alphaSize - 1;
   for (const key of keys) {
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
@@ -284,7 +309,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   for (let a = 1; a < alphaSize; a++) rootRow[a] = enc(root[a] as number);
   let lastShallow = 0;
   for (let a = 1; a < alphaSize; a++) lastShallow = Math.max(lastShallow, rootRow[a] as number);
-  const compiled: Compiled = { unitAlpha, kind, root: rootRow, pairs, lastShallow, states, edges, outs, nextOut, dict: dictLinks, ring: new Int32Array(RING_MASK + 1) };
+  const compiled: Compiled = { unitAlpha, kind, digit, lastDigitLetter, root: rootRow, pairs, lastShallow, states, edges, outs, nextOut, dict: dictLinks, ring: new Int32Array(RING_MASK + 1) };
 
   const bytes =
     unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + states.byteLength + edges.byteLength + dictLinks.byteLength +
@@ -309,6 +334,9 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
 interface Compiled {
   unitAlpha: Uint16Array;
   kind: Uint8Array;
+  digit: Int8Array;
+  /** Letters 1 … lastDigitLetter are the folded forms of digits (a few non-digits share them: 参 with 參). */
+  lastDigitLetter: number;
   /** Per letter, the encoded state the root goes to (0: none). */
   root: Int32Array;
   pairs: Int32Array;
@@ -334,13 +362,16 @@ interface Compiled {
  * context), a state's children are searched inline and hits go straight into the buffer's typed arrays.
  */
 function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
-  const { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring, lastShallow } = m;
+  const { unitAlpha, kind, digit, lastDigitLetter, root, pairs, states, edges, outs, nextOut, dict, ring, lastShallow } = m;
   let hitKeys = out.keys;
   let hitStarts = out.starts;
   let hitEnds = out.ends;
   let hitCount = 0;
   let breaks = out.breaks;
   let breakCount = 0;
+  let digitStarts = out.digitStarts;
+  let digitStartCount = 0;
+  let lastDigit = -2;
   let s = 0;
   let count = 0;
   let prev = 0;
@@ -368,6 +399,13 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
       continue;
     }
     ring[++count & RING_MASK] = i;
+    if (a <= lastDigitLetter && (digit[c] as number) >= 0) {
+      if (i !== lastDigit + 1) {
+        if (digitStartCount === digitStarts.length) digitStarts = out.digitStarts = grownInts(digitStarts);
+        digitStarts[digitStartCount++] = i;
+      }
+      lastDigit = i;
+    }
     if (s !== 0) {
       const h = pairHash(s <= lastShallow ? prev | FIRST_PAIR : prev, a);
       if (((pairs[h >>> 5] as number) & (1 << (h & 31))) !== 0) {
@@ -436,6 +474,7 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
   }
   out.count = hitCount;
   out.breakCount = breakCount;
+  out.digitStartCount = digitStartCount;
 }
 
 /** Children up to this many are searched in a run; more go into a hash table. */

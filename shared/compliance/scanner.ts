@@ -5,7 +5,7 @@
  * renderer (live highlighting) and the host (batch scans, the gate, the command line) get the same answer.
  */
 import { type CharTables, EV_CASE, EV_NUMERAL, EV_TRADITIONAL, EV_WIDTH, EV_ZERO_WIDTH, KIND_INVISIBLE, KIND_LETTER, foldLetters } from './chars';
-import { findDigitMatches } from './digits';
+import { findDigitMatchesAt } from './digits';
 import { makeLinkReader } from './links';
 import { compileMatcher, MAX_KEY_LENGTH, newHitBuffer } from './matcher';
 import type { Rule, RuleContext, RuleSet } from './rule-data';
@@ -404,7 +404,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     }
 
     if (wantsDigits) {
-      for (const d of findDigitMatches(tables, text)) {
+      for (const d of findDigitMatchesAt(tables, text, hits.digitStarts, hits.digitStartCount)) {
         const rule = validatorRule.get(d.kind);
         if (rule === undefined) continue;
         if (d.kind !== 'ip_address' && idLabelEnds !== null && idLabelEnds.some((e) => e <= d.start && d.start - e <= IDENTIFIER_WINDOW && !crossesBreak(e, d.start))) continue;
