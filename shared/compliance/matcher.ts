@@ -94,226 +94,239 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
     if (alpha[f] === 0) alpha[f] = alphaSize++;
   }
   const lastDigitLetter = alphaSize - 1;
-  for (const key of keys) {
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
+  // Every key's letters, as alphabet indices, in one array (keyStart[k] … keyStart[k + 1]); keys that are empty or
+  // too long get no letters and are left out.
+  const keyStart = new Int32Array(keys.length + 1);
+  let totalUnits = 0;
+  for (let k = 0; k < keys.length; k++) {
+    keyStart[k] = totalUnits;
+    const length = (keys[k] as string).length;
+    if (length <= MAX_KEY_LENGTH) totalUnits += length;
+  }
+  keyStart[keys.length] = totalUnits;
+  const letters = new Uint16Array(totalUnits);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    const from = keyStart[k] as number;
+    const to = keyStart[k + 1] as number;
+    for (let i = from; i < to; i++) {
+      const c = key.charCodeAt(i - from);
       if (alpha[c] === 0) alpha[c] = alphaSize++;
+      letters[i] = alpha[c] as number;
     }
   }
   // Units that fold to an alphabet letter share its index (so the hot loop needs one lookup).
   const unitAlpha = new Uint16Array(65536);
-  for (let c = 0; c < 65536; c++) unitAlpha[c] = kind[c] === KIND_LETTER ? (alpha[fold[c] ?? 0] ?? 0) : 0;
+  for (let c = 0; c < 65536; c++) unitAlpha[c] = kind[c] === KIND_LETTER ? (alpha[fold[c] as number] as number) : 0;
 
-  // Trie in typed arrays: per state its depth, first key ending there, first child, next sibling and the alphabet
-  // index of its incoming edge; edges from the root in a dense row, all others in one open-addressing hash.
-  let totalUnits = 1;
-  for (const key of keys) totalUnits += Math.min(key.length, MAX_KEY_LENGTH);
-  const maxStates = totalUnits;
-  const depth = new Int32Array(maxStates);
-  const firstOut = new Int32Array(maxStates).fill(-1);
-  const firstChild = new Int32Array(maxStates).fill(-1);
-  const nextSibling = new Int32Array(maxStates).fill(-1);
+  // The trie, built breadth first by bucketing: a state owns the run perm[rangeFrom … rangeTo) of the keys that
+  // share its prefix; the keys ending there become its outputs and the rest are grouped by their next letter into its
+  // children, which take the next free ids. So states are numbered breadth first (the shallow states most steps land
+  // on share a few cache lines), a state's children have consecutive ids, and no hashing of (state, letter) is needed.
+  // Each state's failure and dictionary links are set when its turn comes: everything they read is shallower.
+  const maxStates = totalUnits + 1;
+  const rangeFrom = new Int32Array(maxStates);
+  const rangeTo = new Int32Array(maxStates);
+  const parent = new Int32Array(maxStates);
   const inAlpha = new Int32Array(maxStates);
+  const firstOut = new Int32Array(maxStates).fill(-1);
+  const fail = new Int32Array(maxStates);
+  const dict = new Int32Array(maxStates); // nearest proper suffix state with output, 0 = none
+  const hasOut = new Uint8Array(maxStates);
   const nextOut = new Int32Array(keys.length).fill(-1);
+  const states = new Int32Array(maxStates * 4);
+  let edges: Int32Array = new Int32Array(Math.max(64, totalUnits));
+  let edgeEnd = 0;
   const root = new Int32Array(alphaSize);
-  let hashSize = 1024;
-  while (hashSize < maxStates * 2) hashSize *= 2;
-  const hashMask = hashSize - 1;
-  const hashKeys = new Float64Array(hashSize).fill(-1);
-  const hashVals = new Int32Array(hashSize);
+  const pairs = new Int32Array(PAIR_WORDS);
+  const perm = new Int32Array(keys.length);
+  const scratch = new Int32Array(keys.length);
+  const letterCount = new Int32Array(alphaSize);
+  const touched = new Int32Array(alphaSize);
+  let keyCount = 0;
+  for (let k = 0; k < keys.length; k++) if ((keyStart[k + 1] as number) > (keyStart[k] as number)) perm[keyCount++] = k;
+  rangeTo[0] = keyCount;
   let stateCount = 1;
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k] as string;
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
-    let s = 0;
-    for (let i = 0; i < key.length; i++) {
-      const a = alpha[key.charCodeAt(i)] as number;
-      let t: number;
-      if (s === 0) {
-        t = root[a] as number;
-        if (t === 0) {
-          t = stateCount++;
-          root[a] = t;
-        } else {
-          s = t;
-          continue;
-        }
-      } else {
-        const edge = s * alphaSize + a;
-        let h = hashOf(edge) & hashMask;
-        while (hashKeys[h] !== -1 && hashKeys[h] !== edge) h = (h + 1) & hashMask;
-        if (hashKeys[h] === edge) {
-          s = hashVals[h] as number;
-          continue;
-        }
-        t = stateCount++;
-        hashKeys[h] = edge;
-        hashVals[h] = t;
-      }
-      depth[t] = i + 1;
-      inAlpha[t] = a;
-      nextSibling[t] = firstChild[s] as number;
-      firstChild[s] = t;
-      s = t;
-    }
-    nextOut[k] = firstOut[s] as number;
-    firstOut[s] = k;
-  }
 
-  // Children in one compact array per state, sorted by letter (CSR): the hash above is for building only; at search
-  // time a state's few children sit on one cache line instead of behind a random probe into a multi-megabyte table.
-  const childStart = new Int32Array(stateCount + 1);
-  for (let s = 0; s < stateCount; s++) {
-    let count = 0;
-    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) count++;
-    childStart[s + 1] = (childStart[s] as number) + count;
-  }
-  const edgeCount = childStart[stateCount] as number;
-  const childAlpha = new Int32Array(edgeCount);
-  const childTarget = new Int32Array(edgeCount);
-  for (let s = 0; s < stateCount; s++) {
-    const from = childStart[s] as number;
-    let k = from;
-    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) {
-      // Insertion sort by letter: most states have one to three children.
-      let j = k++;
-      const a = inAlpha[t] as number;
-      while (j > from && (childAlpha[j - 1] as number) > a) {
-        childAlpha[j] = childAlpha[j - 1] as number;
-        childTarget[j] = childTarget[j - 1] as number;
-        j--;
-      }
-      childAlpha[j] = a;
-      childTarget[j] = t;
-    }
-  }
-  function child(s: number, a: number): number {
-    let lo = childStart[s] as number;
-    let hi = childStart[s + 1] as number;
-    if (hi - lo <= 8) {
-      for (; lo < hi; lo++) if (childAlpha[lo] === a) return childTarget[lo] as number;
+  /** The child of state g (not the root) on letter a, or -1: the same lookup the search does, on plain ids. */
+  const childOf = (g: number, a: number): number => {
+    const base = g * 4;
+    const first = states[base] as number;
+    if (first === a) return states[base + 1] as number;
+    if (first >= 0) return -1;
+    const lo = -first - 1;
+    const hi = states[base + 1] as number;
+    if (hi >= 0) {
+      for (let x = lo; x < hi; x += 2) if (edges[x] === a) return edges[x + 1] as number;
       return -1;
     }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = childAlpha[mid] as number;
-      if (v === a) return childTarget[mid] as number;
-      if (v < a) lo = mid + 1;
-      else hi = mid;
+    const mask = -hi - 1;
+    for (let slot = slotOf(a, mask); ; slot = (slot + 1) & mask) {
+      const v = edges[lo + slot * 2] as number;
+      if (v === a) return edges[lo + slot * 2 + 1] as number;
+      if (v === 0) return -1;
     }
-    return -1;
-  }
+  };
 
-  // Letter pairs that occur in some key. Every state on a failure chain ends with the same letter (the one just
-  // read), so when the pair (previous letter, this letter) is in no key, no state on the chain has this letter as a
-  // child and the next state is simply the root's: one bit read instead of a walk down the chain. A hashed bit table
-  // (false positives only cost the walk). A state one letter deep (most steps start from one) has only the root
-  // after it on its chain, so for it the question is narrower — does some key *start* with the pair? — and those
-  // pairs are entered a second time, under a marked previous letter.
-  const pairs = new Int32Array(PAIR_WORDS);
-  for (const key of keys) {
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
-    let prev = alpha[key.charCodeAt(0)] as number;
-    for (let i = 1; i < key.length; i++) {
-      const a = alpha[key.charCodeAt(i)] as number;
-      let h = pairHash(prev, a);
-      pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
-      if (i === 1) {
-        h = pairHash(prev | FIRST_PAIR, a);
-        pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+  for (let s = 0; s < stateCount; s++) {
+    const depth = s === 0 ? 0 : (states[s * 4 + 3] as number);
+    if (s > 0) {
+      // Failure link: the longest proper suffix that is a state, found from the parent's.
+      const a = inAlpha[s] as number;
+      let f = 0;
+      if (parent[s] !== 0) {
+        for (let g = fail[parent[s] as number] as number; ; g = fail[g] as number) {
+          if (g === 0) {
+            f = root[a] as number;
+            break;
+          }
+          const t = childOf(g, a);
+          if (t >= 0) {
+            f = t;
+            break;
+          }
+        }
       }
-      prev = a;
+      fail[s] = f;
+      dict[s] = (firstOut[f] as number) >= 0 ? f : (dict[f] as number);
     }
-  }
-
-  // Failure and dictionary-suffix links, breadth first.
-  const fail = new Int32Array(stateCount);
-  const dict = new Int32Array(stateCount); // nearest proper suffix state with output, 0 = none
-  const hasOut = new Uint8Array(stateCount);
-  const queue = new Int32Array(stateCount);
-  let head = 0;
-  let tail = 0;
-  for (let t = firstChild[0] as number; t >= 0; t = nextSibling[t] as number) queue[tail++] = t;
-  while (head < tail) {
-    const s = queue[head++] as number;
-    const f = fail[s] as number;
-    dict[s] = (firstOut[f] as number) >= 0 ? f : (dict[f] as number);
-    hasOut[s] = (firstOut[s] as number) >= 0 || (dict[s] as number) > 0 ? 1 : 0;
-    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) {
-      const a = inAlpha[t] as number;
-      let g = f;
-      let target: number;
-      for (;;) {
-        target = g === 0 ? (root[a] as number) : child(g, a);
-        if (target > 0 || g === 0) break;
-        g = fail[g] as number;
-      }
-      fail[t] = target > 0 && target !== t ? target : 0;
-      queue[tail++] = t;
+    // Keys ending here become outputs (kept in key order); the others move behind them.
+    const from = rangeFrom[s] as number;
+    const to = rangeTo[s] as number;
+    let rest = from;
+    for (let r = from; r < to; r++) {
+      const k = perm[r] as number;
+      if ((keyStart[k + 1] as number) - (keyStart[k] as number) !== depth) continue;
+      perm[r] = perm[rest] as number;
+      perm[rest++] = k;
     }
-  }
-
-  // Search-time layout. States are renumbered breadth first, so the shallow states most steps land on share a few
-  // cache lines, and every reference to a state (root row, edge target, failure link) is encoded as id << 1 | has
-  // output: a step learns whether to report without reading the state at all. Per state, [first edge, end of edges,
-  // failure, depth] sit on one line; each edge is a (letter, target) pair, sorted by letter.
-  const renumber = new Int32Array(stateCount);
-  for (let i = 0; i < tail; i++) renumber[queue[i] as number] = i + 1;
-  const enc = (old: number): number => (old === 0 ? 0 : ((renumber[old] as number) << 1) | (hasOut[old] as number));
-  const states = new Int32Array(stateCount * 4);
-  // States with many children (the shallow ones of common characters) get an open-addressing table instead of a sorted
-  // run: a binary search there costs a mispredicted branch per level on most steps.
-  let edgeSlots = 0;
-  for (let st = 0; st < stateCount; st++) {
-    const count = (childStart[st + 1] as number) - (childStart[st] as number);
-    edgeSlots += count > LINEAR_CHILDREN ? tableSize(count) : count;
-  }
-  const edges = new Int32Array(edgeSlots * 2);
-  const outs = new Int32Array(stateCount).fill(-1);
-  const dictLinks = new Int32Array(stateCount);
-  let e = 0;
-  for (let n = 0; n < stateCount; n++) {
-    const old = n === 0 ? 0 : (queue[n - 1] as number);
-    const from = childStart[old] as number;
-    const to = childStart[old + 1] as number;
-    if (to - from === 1) {
-      // A single child (most deep states) sits in the state's own record: no second cache line to read.
-      states[n * 4] = childAlpha[from] as number;
-      states[n * 4 + 1] = enc(childTarget[from] as number);
-    } else if (to - from <= LINEAR_CHILDREN && to > from) {
-      states[n * 4] = -e - 1;
-      for (let c = from; c < to; c++) {
-        edges[e++] = childAlpha[c] as number;
-        edges[e++] = enc(childTarget[c] as number);
+    for (let r = rest - 1; r >= from; r--) {
+      const k = perm[r] as number;
+      nextOut[k] = firstOut[s] as number;
+      firstOut[s] = k;
+    }
+    if (s > 0) hasOut[s] = (firstOut[s] as number) >= 0 || (dict[s] as number) > 0 ? 1 : 0;
+    if (rest === to) continue;
+    // Group the rest by their next letter (a counting sort over the letters present).
+    let kinds = 0;
+    for (let r = rest; r < to; r++) {
+      const a = letters[(keyStart[perm[r] as number] as number) + depth] as number;
+      const seen = letterCount[a] as number;
+      if (seen === 0) touched[kinds++] = a;
+      letterCount[a] = seen + 1;
+    }
+    const firstChild = stateCount;
+    if (kinds === 1) {
+      const a = touched[0] as number;
+      letterCount[a] = 0;
+      const t = stateCount++;
+      parent[t] = s;
+      inAlpha[t] = a;
+      rangeFrom[t] = rest;
+      rangeTo[t] = to;
+      states[t * 4 + 3] = depth + 1;
+    } else {
+      let at = rest;
+      for (let i = 0; i < kinds; i++) {
+        const a = touched[i] as number;
+        const count = letterCount[a] as number;
+        letterCount[a] = at; // from now on: where the next key with this letter goes
+        const t = stateCount++;
+        parent[t] = s;
+        inAlpha[t] = a;
+        rangeFrom[t] = at;
+        rangeTo[t] = at + count;
+        states[t * 4 + 3] = depth + 1;
+        at += count;
       }
-      states[n * 4 + 1] = e;
-    } else if (to > from) {
-      const size = tableSize(to - from);
-      states[n * 4] = -e - 1;
-      states[n * 4 + 1] = -size;
-      for (let c = from; c < to; c++) {
-        const a = childAlpha[c] as number;
+      for (let r = rest; r < to; r++) {
+        const k = perm[r] as number;
+        const a = letters[(keyStart[k] as number) + depth] as number;
+        const slot = letterCount[a] as number;
+        scratch[slot] = k;
+        letterCount[a] = slot + 1;
+      }
+      for (let r = rest; r < to; r++) perm[r] = scratch[r] as number;
+      for (let i = 0; i < kinds; i++) letterCount[touched[i] as number] = 0;
+    }
+    // The state's record: its only child inline, a short run of (letter, child) pairs, or a hash table of them.
+    const base = s * 4;
+    if (s === 0) {
+      for (let t = firstChild; t < stateCount; t++) root[inAlpha[t] as number] = t;
+    } else if (kinds === 1) {
+      states[base] = inAlpha[firstChild] as number;
+      states[base + 1] = firstChild;
+    } else if (kinds <= LINEAR_CHILDREN) {
+      if (edgeEnd + kinds * 2 > edges.length) edges = grownEdges(edges, edgeEnd + kinds * 2);
+      states[base] = -edgeEnd - 1;
+      for (let t = firstChild; t < stateCount; t++) {
+        edges[edgeEnd++] = inAlpha[t] as number;
+        edges[edgeEnd++] = t;
+      }
+      states[base + 1] = edgeEnd;
+    } else {
+      const size = tableSize(kinds);
+      if (edgeEnd + size * 2 > edges.length) edges = grownEdges(edges, edgeEnd + size * 2);
+      states[base] = -edgeEnd - 1;
+      states[base + 1] = -size;
+      for (let t = firstChild; t < stateCount; t++) {
+        const a = inAlpha[t] as number;
         let slot = slotOf(a, size - 1);
-        while (edges[e + slot * 2] !== 0) slot = (slot + 1) & (size - 1);
-        edges[e + slot * 2] = a;
-        edges[e + slot * 2 + 1] = enc(childTarget[c] as number);
+        while (edges[edgeEnd + slot * 2] !== 0) slot = (slot + 1) & (size - 1);
+        edges[edgeEnd + slot * 2] = a;
+        edges[edgeEnd + slot * 2 + 1] = t;
       }
-      e += size * 2;
+      edgeEnd += size * 2;
     }
-    states[n * 4 + 2] = enc(fail[old] as number);
-    states[n * 4 + 3] = depth[old] as number;
-    outs[n] = firstOut[old] as number;
-    dictLinks[n] = renumber[dict[old] as number] as number;
+    // Letter pairs that occur in some key are exactly the edges below the root (see `pairs` in the search).
+    if (s > 0) {
+      const prev = inAlpha[s] as number;
+      for (let t = firstChild; t < stateCount; t++) {
+        const a = inAlpha[t] as number;
+        let h = pairHash(prev, a);
+        pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+        if (depth === 1) {
+          h = pairHash(prev | FIRST_PAIR, a);
+          pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+        }
+      }
+    }
   }
-  const rootRow = new Int32Array(alphaSize);
-  for (let a = 1; a < alphaSize; a++) rootRow[a] = enc(root[a] as number);
+
+  // Every reference to a state (root row, edge target, failure link) becomes id << 1 | has output: a step learns
+  // whether to report without reading the state at all.
+  const enc = (t: number): number => (t === 0 ? 0 : (t << 1) | (hasOut[t] as number));
+  for (let s = 1; s < stateCount; s++) {
+    const base = s * 4;
+    if ((states[base] as number) > 0) states[base + 1] = enc(states[base + 1] as number);
+    states[base + 2] = enc(fail[s] as number);
+  }
+  for (let x = 1; x < edgeEnd; x += 2) edges[x] = enc(edges[x] as number);
+  const rootRow = root;
   let lastShallow = 0;
-  for (let a = 1; a < alphaSize; a++) lastShallow = Math.max(lastShallow, rootRow[a] as number);
-  const compiled: Compiled = { unitAlpha, kind, digit, lastDigitLetter, root: rootRow, pairs, lastShallow, states, edges, outs, nextOut, dict: dictLinks, ring: new Int32Array(RING_MASK + 1) };
+  for (let a = 1; a < alphaSize; a++) {
+    rootRow[a] = enc(root[a] as number);
+    lastShallow = Math.max(lastShallow, rootRow[a] as number);
+  }
+  const compiled: Compiled = {
+    unitAlpha,
+    kind,
+    digit,
+    lastDigitLetter,
+    root: rootRow,
+    pairs,
+    lastShallow,
+    states: states.slice(0, stateCount * 4),
+    edges: edges.slice(0, edgeEnd),
+    outs: firstOut.slice(0, stateCount),
+    nextOut,
+    dict: dict.slice(0, stateCount),
+    ring: new Int32Array(RING_MASK + 1),
+  };
 
   const bytes =
-    unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + states.byteLength + edges.byteLength + dictLinks.byteLength +
-    outs.byteLength + nextOut.byteLength;
+    unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + compiled.states.byteLength + compiled.edges.byteLength +
+    compiled.dict.byteLength + compiled.outs.byteLength + nextOut.byteLength;
   const own = newHitBuffer();
   function search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void {
     collectCompiled(compiled, text, own);
@@ -487,6 +500,14 @@ function tableSize(children: number): number {
   return size;
 }
 
+function grownEdges(edges: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
+  let size = edges.length * 2;
+  while (size < atLeast) size *= 2;
+  const next = new Int32Array(size);
+  next.set(edges);
+  return next;
+}
+
 function slotOf(a: number, mask: number): number {
   return (Math.imul(a, 0x9e3779b1) >>> 12) & mask;
 }
@@ -499,11 +520,4 @@ const FIRST_PAIR = 1 << 16;
 
 function pairHash(prev: number, a: number): number {
   return (Math.imul(prev, 0x9e3779b1) ^ Math.imul(a, 0x85ebca6b)) >>> (32 - PAIR_BITS);
-}
-
-function hashOf(x: number): number {
-  // Edges fit in 2^53; mix the high and low halves.
-  const lo = x >>> 0;
-  const hi = (x / 4294967296) >>> 0;
-  return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> 7;
 }
