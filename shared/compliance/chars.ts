@@ -233,8 +233,16 @@ export function buildCharTables(data: CharTableData): CharTables {
 
 /** The folded form of a whole string, letters only (what a pattern is matched as). */
 export function foldLetters(tables: CharTables, text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
+  // Most patterns are already folded letters: hand them back as they are.
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (tables.kind[c] !== KIND_LETTER || tables.fold[c] !== c) break;
+    i++;
+  }
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (tables.kind[c] !== KIND_LETTER) continue;
     out += String.fromCharCode(tables.fold[c] ?? c);

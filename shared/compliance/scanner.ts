@@ -25,14 +25,6 @@ const enum Role {
   IdLabel,
 }
 
-interface KeyRole {
-  role: Role;
-  /** Rule index (or context id for Role.Context; -1 for global allow words). */
-  ref: number;
-  evasion: Evasion;
-  latinStart: boolean;
-  latinEnd: boolean;
-}
 
 interface CompiledContext {
   before: number | null;
@@ -81,8 +73,15 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
   }
 
   const keyIds = new Map<string, number>();
-  const keyRoles: KeyRole[][] = [];
   const keys: string[] = [];
+  // Each key's roles (what it means to which rule) as a list per key in plain number arrays — role kind, rule or
+  // context index, evasion index, next role of the same key — flattened into typed arrays once the keys are known.
+  const keyFirstRole: number[] = [];
+  const keyLastRole: number[] = [];
+  const roleKinds: number[] = [];
+  const roleRefs: number[] = [];
+  const roleEvasions: number[] = [];
+  const roleNext: number[] = [];
   function addKey(raw: string, role: Role, ref: number, evasion: Evasion): void {
     const folded = foldLetters(tables, raw);
     if (folded.length === 0 || folded.length > MAX_KEY_LENGTH) return;
@@ -91,17 +90,19 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       id = keys.length;
       keyIds.set(folded, id);
       keys.push(folded);
-      keyRoles.push([]);
+      keyFirstRole.push(-1);
+      keyLastRole.push(-1);
     }
-    const roles = keyRoles[id] as KeyRole[];
-    if (roles.some((r) => r.role === role && r.ref === ref)) return;
-    roles.push({
-      role,
-      ref,
-      evasion,
-      latinStart: isLatin(folded.charCodeAt(0)),
-      latinEnd: isLatin(folded.charCodeAt(folded.length - 1)),
-    });
+    for (let r = keyFirstRole[id] as number; r >= 0; r = roleNext[r] as number) if (roleKinds[r] === role && roleRefs[r] === ref) return;
+    const r = roleKinds.length;
+    roleKinds.push(role);
+    roleRefs.push(ref);
+    roleEvasions.push(EVASION_INDEX.get(evasion) ?? 0);
+    roleNext.push(-1);
+    const last = keyLastRole[id] as number;
+    if (last < 0) keyFirstRole[id] = r;
+    else roleNext[last] = r;
+    keyLastRole[id] = r;
   }
   const expand = (terms: readonly string[]): string[] =>
     terms.flatMap((t) => {
@@ -184,29 +185,30 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
   // The roles flattened into typed arrays, key by key (roleFrom[k] … roleFrom[k + 1]): the hit loop reads a few
   // adjacent numbers instead of chasing arrays of objects.
   const roleFrom = new Int32Array(keys.length + 1);
-  const roleCount = keyRoles.reduce((sum, roles) => sum + roles.length, 0);
+  const roleCount = roleKinds.length;
   const roleKind = new Uint8Array(roleCount);
   const roleRef = new Int32Array(roleCount);
   const roleEvasion = new Uint8Array(roleCount);
-  /** Bit 1: the key starts with a Latin letter or digit; bit 2: it ends with one (word-boundary checks). */
-  const roleLatin = new Uint8Array(roleCount);
+  /** Per key, bit 1: it starts with a Latin letter or digit; bit 2: it ends with one (word-boundary checks). */
+  const keyLatin = new Uint8Array(keys.length);
   // Per key, which roles it has, so the hit loop skips keys that only matter around a candidate (context words,
   // allow words, reward parts: often single common characters) without looking at their roles.
   const keyFlags = new Uint16Array(keys.length);
   let roleAt = 0;
-  keyRoles.forEach((roles, k) => {
+  for (let k = 0; k < keys.length; k++) {
     roleFrom[k] = roleAt;
     let f = 0;
-    for (const r of roles) {
-      f |= 1 << r.role;
-      roleKind[roleAt] = r.role;
-      roleRef[roleAt] = r.ref;
-      roleEvasion[roleAt] = EVASION_INDEX.get(r.evasion) ?? 0;
-      roleLatin[roleAt] = (r.latinStart ? 1 : 0) | (r.latinEnd ? 2 : 0);
+    for (let r = keyFirstRole[k] as number; r >= 0; r = roleNext[r] as number) {
+      f |= 1 << (roleKinds[r] as number);
+      roleKind[roleAt] = roleKinds[r] as number;
+      roleRef[roleAt] = roleRefs[r] as number;
+      roleEvasion[roleAt] = roleEvasions[r] as number;
       roleAt++;
     }
     keyFlags[k] = f;
-  });
+    const key = keys[k] as string;
+    keyLatin[k] = (isLatin(key.charCodeAt(0)) ? 1 : 0) | (isLatin(key.charCodeAt(key.length - 1)) ? 2 : 0);
+  }
   roleFrom[keys.length] = roleAt;
   const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
   const hits = newHitBuffer();
@@ -261,7 +263,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
       for (let r = roleFrom[key] as number, end = roleFrom[key + 1] as number; r < end; r++) {
         if (roleKind[r] !== role || roleRef[r] !== ref) continue;
-        const latin = roleLatin[r] as number;
+        const latin = keyLatin[key] as number;
         if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
       }
       return -1;
@@ -311,7 +313,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       for (let r = roleFrom[key] as number, end = roleFrom[key + 1] as number; r < end; r++) {
         const role = roleKind[r] as Role;
         if ((DRIVING & (1 << role)) === 0) continue;
-        const latin = roleLatin[r] as number;
+        const latin = keyLatin[key] as number;
         if (latin !== 0 && !latinOk(text, latin, s, e)) continue;
         switch (role) {
           case Role.Term:
