@@ -94,33 +94,37 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
     if (alpha[f] === 0) alpha[f] = alphaSize++;
   }
   const lastDigitLetter = alphaSize - 1;
-  // Every key's letters, as alphabet indices, in one array (keyStart[k] … keyStart[k + 1]); keys that are empty or
-  // too long get no letters and are left out.
-  const keyStart = new Int32Array(keys.length + 1);
+  // Every key's letters, as alphabet indices, in one array, each key followed by -(its index + 1); the trie is built
+  // from offsets into it. Keys that are empty or too long are left out.
   let totalUnits = 0;
+  let keyCount = 0;
   for (let k = 0; k < keys.length; k++) {
-    keyStart[k] = totalUnits;
     const length = (keys[k] as string).length;
-    if (length <= MAX_KEY_LENGTH) totalUnits += length;
+    if (length === 0 || length > MAX_KEY_LENGTH) continue;
+    totalUnits += length;
+    keyCount++;
   }
-  keyStart[keys.length] = totalUnits;
-  const letters = new Uint16Array(totalUnits);
+  const letters = new Int32Array(totalUnits + keyCount);
+  const perm = new Int32Array(keyCount);
+  let written = 0;
+  keyCount = 0;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k] as string;
-    const from = keyStart[k] as number;
-    const to = keyStart[k + 1] as number;
-    for (let i = from; i < to; i++) {
-      const c = key.charCodeAt(i - from);
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
+    perm[keyCount++] = written;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
       if (alpha[c] === 0) alpha[c] = alphaSize++;
-      letters[i] = alpha[c] as number;
+      letters[written++] = alpha[c] as number;
     }
+    letters[written++] = -k - 1;
   }
   // Units that fold to an alphabet letter share its index (so the hot loop needs one lookup).
   const unitAlpha = new Uint16Array(65536);
   for (let c = 0; c < 65536; c++) unitAlpha[c] = kind[c] === KIND_LETTER ? (alpha[fold[c] as number] as number) : 0;
 
-  // The trie, built breadth first by bucketing: a state owns the run perm[rangeFrom … rangeTo) of the keys that
-  // share its prefix; the keys ending there become its outputs and the rest are grouped by their next letter into its
+  // The trie, built breadth first by bucketing: a state owns the run perm[rangeFrom … rangeTo) of the keys (their offsets in
+  // `letters`) that share its prefix; the keys ending there become its outputs and the rest are grouped by their next letter into its
   // children, which take the next free ids. So states are numbered breadth first (the shallow states most steps land
   // on share a few cache lines), a state's children have consecutive ids, and no hashing of (state, letter) is needed.
   // Each state's failure and dictionary links are set when its turn comes: everything they read is shallower.
@@ -139,12 +143,9 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   let edgeEnd = 0;
   const root = new Int32Array(alphaSize);
   const pairs = new Int32Array(PAIR_WORDS);
-  const perm = new Int32Array(keys.length);
-  const scratch = new Int32Array(keys.length);
+  const scratch = new Int32Array(keyCount);
   const letterCount = new Int32Array(alphaSize);
   const touched = new Int32Array(alphaSize);
-  let keyCount = 0;
-  for (let k = 0; k < keys.length; k++) if ((keyStart[k + 1] as number) > (keyStart[k] as number)) perm[keyCount++] = k;
   rangeTo[0] = keyCount;
   let stateCount = 1;
 
@@ -195,22 +196,20 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
     const to = rangeTo[s] as number;
     let rest = from;
     for (let r = from; r < to; r++) {
-      const k = perm[r] as number;
-      if ((keyStart[k + 1] as number) - (keyStart[k] as number) !== depth) continue;
+      const offset = perm[r] as number;
+      const v = letters[offset + depth] as number;
+      if (v >= 0) continue;
       perm[r] = perm[rest] as number;
-      perm[rest++] = k;
-    }
-    for (let r = rest - 1; r >= from; r--) {
-      const k = perm[r] as number;
-      nextOut[k] = firstOut[s] as number;
-      firstOut[s] = k;
+      perm[rest++] = offset;
+      nextOut[-v - 1] = firstOut[s] as number;
+      firstOut[s] = -v - 1;
     }
     if (s > 0) hasOut[s] = (firstOut[s] as number) >= 0 || (dict[s] as number) > 0 ? 1 : 0;
     if (rest === to) continue;
     // Group the rest by their next letter (a counting sort over the letters present).
     let kinds = 0;
     for (let r = rest; r < to; r++) {
-      const a = letters[(keyStart[perm[r] as number] as number) + depth] as number;
+      const a = letters[(perm[r] as number) + depth] as number;
       const seen = letterCount[a] as number;
       if (seen === 0) touched[kinds++] = a;
       letterCount[a] = seen + 1;
@@ -241,7 +240,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
       }
       for (let r = rest; r < to; r++) {
         const k = perm[r] as number;
-        const a = letters[(keyStart[k] as number) + depth] as number;
+        const a = letters[k + depth] as number;
         const slot = letterCount[a] as number;
         scratch[slot] = k;
         letterCount[a] = slot + 1;
