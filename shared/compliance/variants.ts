@@ -86,16 +86,25 @@ export function generateVariants(tables: CharTables, term: string, kinds: readon
     // Toneless swaps (homophone_loose, for the block categories whose evaders ignore tones) only in terms of three or
     // more characters or with a Latin anchor (k粉 → k分): in two-character Chinese terms they mostly spell real words
     // (开房 → 开方, 保分 → 报分).
+    // (A spelling is only built while the set has room: past the cap, push would drop it anyway.)
     for (const list of kinds.includes('homophone_loose') && (chars.length >= 3 || /[a-z]/i.test(term)) ? [subs, loose] : [subs]) {
-      for (let i = 0; i < chars.length; i++) {
-        for (const h of list[i] as string[]) push(chars.map((c, k) => (k === i ? h : c)).join(''));
+      for (let i = 0; i < chars.length && seen.size < MAX_HOMOPHONES; i++) {
+        const before = chars.slice(0, i).join('');
+        const after = chars.slice(i + 1).join('');
+        for (const h of list[i] as string[]) {
+          if (seen.size >= MAX_HOMOPHONES) break;
+          push(before + h + after);
+        }
       }
     }
     if (chars.length <= 3 && seen.size < MAX_HOMOPHONES / 2) {
       for (let i = 0; i < chars.length; i++) {
         for (let j = i + 1; j < chars.length; j++) {
           for (const hi of subs[i] as string[]) {
-            for (const hj of subs[j] as string[]) push(chars.map((c, k) => (k === i ? hi : k === j ? hj : c)).join(''));
+            for (const hj of subs[j] as string[]) {
+              if (seen.size >= MAX_HOMOPHONES) break;
+              push(chars.map((c, k) => (k === i ? hi : k === j ? hj : c)).join(''));
+            }
           }
         }
       }
