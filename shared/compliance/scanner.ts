@@ -11,7 +11,7 @@ import { compileMatcher, MAX_KEY_LENGTH, newHitBuffer } from './matcher';
 import type { Rule, RuleContext, RuleSet } from './rule-data';
 import { type Category, type Evasion, EVASIONS, type Finding, type Scanner, type ScannerOptions, type Severity } from './types';
 import { isWhitelisted } from './validators';
-import { generateVariants, type Variant } from './variants';
+import { decodeVariant, expandTerms, generateVariants, type Variant, type VariantData } from './variants';
 
 const enum Role {
   Term,
@@ -48,7 +48,8 @@ function isLatin(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
 }
 
-export function createScanner(ruleSet: RuleSet, tables: CharTables, options: ScannerOptions = {}): Scanner {
+/** `variantData`: the rule terms' variants made ahead of time (see VariantData); terms it lacks are expanded here. */
+export function createScanner(ruleSet: RuleSet, tables: CharTables, options: ScannerOptions = {}, variantData?: VariantData): Scanner {
   const began = clock.now();
   const includeInfo = options.includeInfo ?? true;
   const whitelist = [...ruleSet.whitelist, ...(options.whitelist ?? [])];
@@ -104,15 +105,8 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     else roleNext[last] = r;
     keyLastRole[id] = r;
   }
-  const expand = (terms: readonly string[]): string[] =>
-    terms.flatMap((t) => {
-      if (!t.startsWith('@')) return [t];
-      const list = ruleSet.lists[t.slice(1)];
-      if (!list) throw new Error(`rule data: unknown list ${t}`);
-      return list;
-    });
-  // Variants of the rule terms are the same for every scanner built from these tables: a team-list change rebuilds
-  // the scanner without generating them again.
+  // Variants of the rule terms: from the data generated ahead of time when it has them (the shipped rules), else
+  // generated once per character tables, so a team-list change rebuilds the scanner without generating them again.
   let variantCache = VARIANT_CACHE.get(tables);
   if (!variantCache) {
     variantCache = new Map();
@@ -121,9 +115,18 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
   const cache = variantCache;
   function addTerms(terms: readonly string[], role: Role, ref: number, variants: readonly string[] = []): void {
     const kinds = variants.join(',');
-    for (const term of expand(terms)) {
+    const ready = variants.length > 0 ? variantData?.[kinds] : undefined;
+    for (const term of expandTerms(ruleSet, terms)) {
       addKey(term, role, ref, 'none');
       if (variants.length === 0) continue;
+      const entries = ready?.[term];
+      if (entries) {
+        for (const entry of entries) {
+          const v = decodeVariant(entry);
+          addKey(v.text, role, ref, v.evasion);
+        }
+        continue;
+      }
       const cacheKey = `${kinds}\u0000${term}`;
       let list = cache.get(cacheKey);
       if (!list) {
