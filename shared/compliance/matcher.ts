@@ -315,7 +315,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
     root: rootRow,
     pairs,
     lastShallow,
-    states: states.slice(0, stateCount * 4),
+    ...splitRecords(states, stateCount),
     edges: edges.slice(0, edgeEnd),
     outs: firstOut.slice(0, stateCount),
     nextOut,
@@ -324,7 +324,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   };
 
   const bytes =
-    unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + compiled.states.byteLength + compiled.edges.byteLength +
+    unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + compiled.links.byteLength + compiled.meta.byteLength + compiled.edges.byteLength +
     compiled.dict.byteLength + compiled.outs.byteLength + nextOut.byteLength;
   const own = newHitBuffer();
   function search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void {
@@ -355,11 +355,13 @@ interface Compiled {
   /** The largest encoded state one letter deep (breadth-first order puts them all first). */
   lastShallow: number;
   /**
-   * Per state: its only child's letter and encoded target; or, with up to LINEAR_CHILDREN, -(first edge) - 1 and the end
-   * of its edges (indices into `edges`); or, with more, -(first slot) - 1 and -(table size) (a hash table of (letter,
-   * target) slots in `edges`, letter 0 = empty); or 0, 0 with none. Then the encoded failure state and the depth.
+   * Per state, what every step from it reads: its only child's letter and encoded target; or, with up to
+   * LINEAR_CHILDREN, -(first edge) - 1 and the end of its edges (indices into `edges`); or, with more, -(first slot) - 1
+   * and -(table size) (a hash table of (letter, target) slots in `edges`, letter 0 = empty); or 0, 0 with none.
    */
-  states: Int32Array;
+  links: Int32Array;
+  /** Per state, what only a failed step or a hit reads: the encoded failure state and the depth. */
+  meta: Int32Array;
   /** Per edge: letter, encoded target state. */
   edges: Int32Array;
   outs: Int32Array;
@@ -374,7 +376,7 @@ interface Compiled {
  * context), a state's children are searched inline and hits go straight into the buffer's typed arrays.
  */
 function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
-  const { unitAlpha, kind, digit, lastDigitLetter, root, pairs, states, edges, outs, nextOut, dict, ring, lastShallow } = m;
+  const { unitAlpha, kind, digit, lastDigitLetter, root, pairs, links, meta, edges, outs, nextOut, dict, ring, lastShallow } = m;
   let hitKeys = out.keys;
   let hitStarts = out.starts;
   let hitEnds = out.ends;
@@ -423,13 +425,13 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
       if (((pairs[h >>> 5] as number) & (1 << (h & 31))) !== 0) {
         // Walk the failure chain until a state has `a` as a child.
         for (;;) {
-          const base = (s >>> 1) << 2;
-          const first = states[base] as number;
+          const base = (s >>> 1) << 1;
+          const first = links[base] as number;
           let t = -1;
-          if (first === a) t = states[base + 1] as number;
+          if (first === a) t = links[base + 1] as number;
           else if (first < 0) {
             const lo = -first - 1;
-            const hi = states[base + 1] as number;
+            const hi = links[base + 1] as number;
             if (hi >= 0) {
               for (let x = lo; x < hi; x += 2) {
                 if (edges[x] === a) {
@@ -455,7 +457,7 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
             s = t;
             break;
           }
-          s = states[base + 2] as number;
+          s = meta[base] as number;
           if (s === 0) {
             s = root[a] as number;
             break;
@@ -467,7 +469,7 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
     if ((s & 1) !== 0) {
       let o = s >>> 1;
       while (o > 0) {
-        const start = ring[(count - (states[(o << 2) + 3] as number) + 1) & RING_MASK] as number;
+        const start = ring[(count - (meta[(o << 1) + 1] as number) + 1) & RING_MASK] as number;
         for (let key = outs[o] as number; key >= 0; key = nextOut[key] as number) {
           if (hitCount === hitKeys.length) {
             out.count = hitCount;
@@ -497,6 +499,19 @@ function tableSize(children: number): number {
   let size = 16;
   while (size < children * 2) size *= 2;
   return size;
+}
+
+/** The build's four-number state records as the search's two arrays of two (see Compiled.links and .meta). */
+function splitRecords(states: Int32Array, stateCount: number): { links: Int32Array; meta: Int32Array } {
+  const links = new Int32Array(stateCount * 2);
+  const meta = new Int32Array(stateCount * 2);
+  for (let s = 0; s < stateCount; s++) {
+    links[s * 2] = states[s * 4] as number;
+    links[s * 2 + 1] = states[s * 4 + 1] as number;
+    meta[s * 2] = states[s * 4 + 2] as number;
+    meta[s * 2 + 1] = states[s * 4 + 3] as number;
+  }
+  return { links, meta };
 }
 
 function grownEdges(edges: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
