@@ -62,6 +62,11 @@ export function findDigitMatchesAt(tables: CharTables, text: string, starts: Int
 function readRun(tables: CharTables, text: string, i: number, out: DigitMatch[], today?: Date): number {
   const { digit, cjkDigit, kind } = tables;
   const n = text.length;
+  // Most runs are a few digits followed by a word (2017年, 3个): nothing can continue them and they are too short to
+  // be anything, so they are passed over at once.
+  let end = i + 1;
+  while (end < n && (digit[text.charCodeAt(end)] as number) >= 0) end++;
+  if (end - i < MIN_NUMBER_DIGITS && (end === n || !mayContinueRun(digit, kind, text.charCodeAt(end)))) return end;
   // One run: digit groups separated by at most two separator or invisible units. Digits and group bounds go into
   // scratch arrays; strings and objects are made only for a run long enough to be a number we look for.
   let total = 0; // digits (and an ID's X) in the run
@@ -149,6 +154,13 @@ function readRun(tables: CharTables, text: string, i: number, out: DigitMatch[],
 
 const MIN_NUMBER_DIGITS = 11;
 const SEPARATOR_UNITS = new Set([...SEPARATORS].map((ch) => ch.charCodeAt(0)));
+
+/** Whether unit u after a digit can take a run on: a digit, an ID's X, or what the run reader skips between groups. */
+function mayContinueRun(digit: Int8Array, kind: Uint8Array, u: number): boolean {
+  if ((digit[u] as number) >= 0 || u === 0x58 || u === 0x78 || u === 0xff38 || u === 0xff58) return true;
+  const k = kind[u] as number;
+  return k === KIND_INVISIBLE || (u >= 0xd83c && u <= 0xd83e) || SEPARATOR_UNITS.has(u) || (k === KIND_NOISE && u >= 0x2000);
+}
 
 /** Records a group's start, end and the run's digit count after it; returns the new group count. */
 function closeGroup(count: number, start: number, end: number, total: number): number {
