@@ -213,6 +213,15 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     keyLatin[k] = (isLatin(key.charCodeAt(0)) ? 1 : 0) | (isLatin(key.charCodeAt(key.length - 1)) ? 2 : 0);
   }
   roleFrom[keys.length] = roleAt;
+  // Which rules have allow words at all, and whether the team has allow terms: most findings need no look for them.
+  const ruleAllow = new Uint8Array(rules.length);
+  let anyAllow = false;
+  for (let r = 0; r < roleCount; r++) {
+    if (roleKind[r] !== Role.Allow) continue;
+    const ref = roleRef[r] as number;
+    if (ref < 0) anyAllow = true;
+    else ruleAllow[ref] = 1;
+  }
   const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
   const hits = newHitBuffer();
   const candidates = newCandidates();
@@ -274,6 +283,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     const hasRole = (h: number, role: Role, ref: number): boolean => roleOf(h, role, ref) >= 0;
     /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
     const isAllowed = (rule: number, ps: number, pe: number): boolean => {
+      if (!anyAllow && ruleAllow[rule] === 0) return false;
       for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
         if ((hitStart[h] as number) > ps) continue;
         if (((keyFlags[hitKey[h] as number] as number) & ALLOW_FLAG) === 0) continue;
@@ -551,12 +561,22 @@ const SEVERITY_RANK: Record<Severity, number> = { block: 3, must_fix: 2, info: 1
 
 /** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
 function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
   // Ties (the same span from two rules) resolve by rule id, so the report does not depend on the order rules ran in.
-  findings.sort((a, b) => a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  // (The sort is stable: findings already in order, as they mostly come, are left as they are without sorting.)
+  if (!inOrder(findings, bySpanThenRule)) findings.sort(bySpanThenRule);
   const out: Finding[] = [];
-  const lastOf = new Map<Category, number>();
+  // The last finding kept per category, as [category, index] pairs: a document has findings in a few categories.
+  const lastOf: (Category | number)[] = [];
   for (const f of findings) {
-    const at = lastOf.get(f.category);
+    let slot = -1;
+    for (let c = 0; c < lastOf.length; c += 2) {
+      if (lastOf[c] === f.category) {
+        slot = c;
+        break;
+      }
+    }
+    const at = slot < 0 ? undefined : (lastOf[slot + 1] as number);
     const prev = at === undefined ? undefined : out[at];
     if (prev && at !== undefined && f.start < prev.end) {
       const keep = SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity] ? f : prev;
@@ -565,9 +585,23 @@ function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
       out[at] = { ...keep, start: prev.start, end, text: text.slice(prev.start, end), evasions };
       continue;
     }
-    lastOf.set(f.category, out.length);
+    if (slot < 0) lastOf.push(f.category, out.length);
+    else lastOf[slot + 1] = out.length;
     out.push(f);
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+  return inOrder(out, bySpan) ? out : out.sort(bySpan);
+}
+
+function bySpanThenRule(a: Finding, b: Finding): number {
+  return a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+function bySpan(a: Finding, b: Finding): number {
+  return a.start - b.start || a.end - b.end;
+}
+
+function inOrder(findings: readonly Finding[], compare: (a: Finding, b: Finding) => number): boolean {
+  for (let i = 1; i < findings.length; i++) if (compare(findings[i - 1] as Finding, findings[i] as Finding) > 0) return false;
+  return true;
 }
 
