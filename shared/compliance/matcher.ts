@@ -144,6 +144,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   const root = new Int32Array(alphaSize);
   const pairs = new Int32Array(PAIR_WORDS);
   const scratch = new Int32Array(keyCount);
+  const next = new Int32Array(keyCount);
   const letterCount = new Int32Array(alphaSize);
   const touched = new Int32Array(alphaSize);
   rangeTo[0] = keyCount;
@@ -191,15 +192,19 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
       fail[s] = f;
       dict[s] = (firstOut[f] as number) >= 0 ? f : (dict[f] as number);
     }
-    // Keys ending here become outputs (kept in key order); the others move behind them.
+    // Keys ending here become outputs; the others move behind them, their next letter noted in `next` (read once).
     const from = rangeFrom[s] as number;
     const to = rangeTo[s] as number;
     let rest = from;
     for (let r = from; r < to; r++) {
       const offset = perm[r] as number;
       const v = letters[offset + depth] as number;
-      if (v >= 0) continue;
+      if (v >= 0) {
+        next[r] = v;
+        continue;
+      }
       perm[r] = perm[rest] as number;
+      next[r] = next[rest] as number;
       perm[rest++] = offset;
       nextOut[-v - 1] = firstOut[s] as number;
       firstOut[s] = -v - 1;
@@ -209,7 +214,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
     // Group the rest by their next letter (a counting sort over the letters present).
     let kinds = 0;
     for (let r = rest; r < to; r++) {
-      const a = letters[(perm[r] as number) + depth] as number;
+      const a = next[r] as number;
       const seen = letterCount[a] as number;
       if (seen === 0) touched[kinds++] = a;
       letterCount[a] = seen + 1;
@@ -239,10 +244,9 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
         at += count;
       }
       for (let r = rest; r < to; r++) {
-        const k = perm[r] as number;
-        const a = letters[k + depth] as number;
+        const a = next[r] as number;
         const slot = letterCount[a] as number;
-        scratch[slot] = k;
+        scratch[slot] = perm[r] as number;
         letterCount[a] = slot + 1;
       }
       for (let r = rest; r < to; r++) perm[r] = scratch[r] as number;

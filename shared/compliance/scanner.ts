@@ -11,7 +11,7 @@ import { compileMatcher, MAX_KEY_LENGTH, newHitBuffer } from './matcher';
 import type { Rule, RuleContext, RuleSet } from './rule-data';
 import { type Category, type Evasion, EVASIONS, type Finding, type Scanner, type ScannerOptions, type Severity } from './types';
 import { isWhitelisted } from './validators';
-import { decodeVariant, expandTerms, generateVariants, type Variant, type VariantData } from './variants';
+import { expandTerms, generateVariants, type Variant, type VariantData, variantEvasion } from './variants';
 
 const enum Role {
   Term,
@@ -121,10 +121,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       if (variants.length === 0) continue;
       const entries = ready?.[term];
       if (entries) {
-        for (const entry of entries) {
-          const v = decodeVariant(entry);
-          addKey(v.text, role, ref, v.evasion);
-        }
+        for (const entry of entries) addKey(entry.slice(1), role, ref, variantEvasion(entry));
         continue;
       }
       const cacheKey = `${kinds}\u0000${term}`;

@@ -155,13 +155,19 @@ export function ruleVariantData(ruleSet: RuleSet, tables: CharTables): VariantDa
 
 /** One entry of VariantData as a Variant. */
 export function decodeVariant(entry: string): Variant {
+  return { text: entry.slice(1), evasion: variantEvasion(entry) };
+}
+
+/** The evasion of one entry of VariantData (its first letter's). */
+export function variantEvasion(entry: string): Evasion {
   const evasion = CODE_EVASION[entry[0] as string];
   if (evasion === undefined) throw new Error(`variant data: unknown evasion code in ${JSON.stringify(entry)}`);
-  return { text: entry.slice(1), evasion };
+  return evasion;
 }
 
 /** A rule's terms with "@list" references replaced by the list's terms. */
-export function expandTerms(ruleSet: Pick<RuleSet, 'lists'>, terms: readonly string[]): string[] {
+export function expandTerms(ruleSet: Pick<RuleSet, 'lists'>, terms: readonly string[]): readonly string[] {
+  if (!terms.some((t) => t.startsWith('@'))) return terms;
   return terms.flatMap((t) => {
     if (!t.startsWith('@')) return [t];
     const list = ruleSet.lists[t.slice(1)];
