@@ -4,8 +4,14 @@
  * key — overlapping and nested ones included (every state follows its dictionary-suffix link, which is what
  * mint-filter leaves out, compliance-rules.md §1.1). Offsets reported are those of the original text.
  *
- * Layout, for speed on 2-core machines: an alphabet of the units that occur in keys (others reset to the root),
- * a dense transition row for the root (most steps start there), and one open-addressing hash for all other edges.
+ * The same pass notes sentence breaks and where digit runs start, so nothing else reads the whole text again.
+ *
+ * Layout, for speed on 2-core machines: an alphabet of the units that occur in keys (digits first; others reset to
+ * the root), a dense transition row for the root (most steps start there), states numbered breadth first with every
+ * reference to one carrying its has-output bit, a state's only child inline in its record (a few: a short run; many:
+ * a small hash table), and a bit filter of the letter pairs keys contain, so most steps never walk a failure chain.
+ * The trie is built breadth first by bucketing the keys on their next letter: no hashing, no sorting, failure links in
+ * the same pass.
  */
 import { type CharTables, KIND_BREAK, KIND_INVISIBLE, KIND_LETTER } from './chars';
 
