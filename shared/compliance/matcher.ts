@@ -198,9 +198,35 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
       fail[s] = f;
       dict[s] = (firstOut[f] as number) >= 0 ? f : (dict[f] as number);
     }
-    // Keys ending here become outputs; the others move behind them, their next letter noted in `next` (read once).
     const from = rangeFrom[s] as number;
     const to = rangeTo[s] as number;
+    if (to - from === 1 && s > 0) {
+      // One key left below this state (most deep states: the rest of a key nothing else shares): it ends here, or
+      // its next letter is the only child.
+      const v = letters[(perm[from] as number) + depth] as number;
+      if (v < 0) {
+        firstOut[s] = -v - 1;
+        hasOut[s] = 1;
+        continue;
+      }
+      hasOut[s] = (dict[s] as number) > 0 ? 1 : 0;
+      const t = stateCount++;
+      parent[t] = s;
+      inAlpha[t] = v;
+      rangeFrom[t] = from;
+      rangeTo[t] = to;
+      states[t * 4 + 3] = depth + 1;
+      states[s * 4] = v;
+      states[s * 4 + 1] = t;
+      let h = pairHash(inAlpha[s] as number, v);
+      pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+      if (depth === 1) {
+        h = pairHash((inAlpha[s] as number) | FIRST_PAIR, v);
+        pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+      }
+      continue;
+    }
+    // Keys ending here become outputs; the others move behind them, their next letter noted in `next` (read once).
     let rest = from;
     for (let r = from; r < to; r++) {
       const offset = perm[r] as number;
