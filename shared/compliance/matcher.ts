@@ -77,6 +77,11 @@ function grownInts(a: Int32Array): Int32Array {
 
 export interface CompiledMatcher {
   readonly keyCount: number;
+  /**
+   * Per key, the key reported for it: the first key with the same letters (so keys may repeat, one per meaning, and
+   * hits name the first), or -1 for a key left out (empty, or longer than MAX_KEY_LENGTH).
+   */
+  readonly canonical: Int32Array;
   readonly stateCount: number;
   readonly bytes: number;
   /**
@@ -143,7 +148,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   const fail = new Int32Array(maxStates);
   const dict = new Int32Array(maxStates); // nearest proper suffix state with output, 0 = none
   const hasOut = new Uint8Array(maxStates);
-  const nextOut = new Int32Array(keys.length).fill(-1);
+  const keyState = new Int32Array(keys.length).fill(-1);
   const states = new Int32Array(maxStates * 4);
   let edges: Int32Array = new Int32Array(Math.max(64, totalUnits));
   let edgeEnd = 0;
@@ -206,6 +211,7 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
       const v = letters[(perm[from] as number) + depth] as number;
       if (v < 0) {
         firstOut[s] = -v - 1;
+        keyState[-v - 1] = s;
         hasOut[s] = 1;
         continue;
       }
@@ -238,8 +244,11 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
       perm[r] = perm[rest] as number;
       next[r] = next[rest] as number;
       perm[rest++] = offset;
-      nextOut[-v - 1] = firstOut[s] as number;
-      firstOut[s] = -v - 1;
+      // Keys with the same letters end in the same state: the first of them is reported.
+      const k = -v - 1;
+      keyState[k] = s;
+      const first = firstOut[s] as number;
+      if (first < 0 || k < first) firstOut[s] = k;
     }
     if (s > 0) hasOut[s] = (firstOut[s] as number) >= 0 || (dict[s] as number) > 0 ? 1 : 0;
     if (rest === to) continue;
@@ -354,14 +363,13 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
     ...splitRecords(states, stateCount),
     edges: edges.slice(0, edgeEnd),
     outs: firstOut.slice(0, stateCount),
-    nextOut,
     dict: dict.slice(0, stateCount),
     ring: new Int32Array(RING_MASK + 1),
   };
 
   const bytes =
     unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + compiled.links.byteLength + compiled.meta.byteLength + compiled.edges.byteLength +
-    compiled.dict.byteLength + compiled.outs.byteLength + nextOut.byteLength;
+    compiled.dict.byteLength + compiled.outs.byteLength;
   const own = newHitBuffer();
   function search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void {
     collectCompiled(compiled, text, own);
@@ -376,7 +384,12 @@ export function compileMatcher(tables: CharTables, keys: readonly string[]): Com
   }
   const collect = (text: string, out: HitBuffer): void => collectCompiled(compiled, text, out);
 
-  return { keyCount: keys.length, stateCount, bytes, search, collect };
+  const canonical = new Int32Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const st = keyState[k] as number;
+    canonical[k] = st < 0 ? -1 : (firstOut[st] as number);
+  }
+  return { keyCount: keys.length, canonical, stateCount, bytes, search, collect };
 }
 
 interface Compiled {
@@ -401,7 +414,6 @@ interface Compiled {
   /** Per edge: letter, encoded target state. */
   edges: Int32Array;
   outs: Int32Array;
-  nextOut: Int32Array;
   /** Per state, the nearest proper suffix state with output (plain id, 0 = none). */
   dict: Int32Array;
   ring: Int32Array;
@@ -412,7 +424,7 @@ interface Compiled {
  * context), a state's children are searched inline and hits go straight into the buffer's typed arrays.
  */
 function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
-  const { unitAlpha, kind, digit, lastDigitLetter, root, pairs, links, meta, edges, outs, nextOut, dict, ring, lastShallow } = m;
+  const { unitAlpha, kind, digit, lastDigitLetter, root, pairs, links, meta, edges, outs, dict, ring, lastShallow } = m;
   let hitKeys = out.keys;
   let hitStarts = out.starts;
   let hitEnds = out.ends;
@@ -505,8 +517,8 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
     if ((s & 1) !== 0) {
       let o = s >>> 1;
       while (o > 0) {
-        const start = ring[(count - (meta[(o << 1) + 1] as number) + 1) & RING_MASK] as number;
-        for (let key = outs[o] as number; key >= 0; key = nextOut[key] as number) {
+        const key = outs[o] as number;
+        if (key >= 0) {
           if (hitCount === hitKeys.length) {
             out.count = hitCount;
             growHits(out);
@@ -515,7 +527,7 @@ function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
             hitEnds = out.ends;
           }
           hitKeys[hitCount] = key;
-          hitStarts[hitCount] = start;
+          hitStarts[hitCount] = ring[(count - (meta[(o << 1) + 1] as number) + 1) & RING_MASK] as number;
           hitEnds[hitCount++] = i + 1;
         }
         o = dict[o] as number;

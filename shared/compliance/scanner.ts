@@ -73,37 +73,20 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     });
   }
 
-  const keyIds = new Map<string, number>();
+  // One entry per meaning: its folded letters, role, rule or context index and evasion index, in the order added.
+  // Entries with the same letters become one key in the matcher (the first entry's index), and their roles are
+  // gathered onto it below: no map of strings while collecting.
   const keys: string[] = [];
-  // Each key's roles (what it means to which rule) as a list per key in plain number arrays — role kind, rule or
-  // context index, evasion index, next role of the same key — flattened into typed arrays once the keys are known.
-  const keyFirstRole: number[] = [];
-  const keyLastRole: number[] = [];
-  const roleKinds: number[] = [];
-  const roleRefs: number[] = [];
-  const roleEvasions: number[] = [];
-  const roleNext: number[] = [];
+  const entryRole: number[] = [];
+  const entryRef: number[] = [];
+  const entryEvasion: number[] = [];
   function addKey(raw: string, role: Role, ref: number, evasion: Evasion): void {
     const folded = foldLetters(tables, raw);
     if (folded.length === 0 || folded.length > MAX_KEY_LENGTH) return;
-    let id = keyIds.get(folded);
-    if (id === undefined) {
-      id = keys.length;
-      keyIds.set(folded, id);
-      keys.push(folded);
-      keyFirstRole.push(-1);
-      keyLastRole.push(-1);
-    }
-    for (let r = keyFirstRole[id] as number; r >= 0; r = roleNext[r] as number) if (roleKinds[r] === role && roleRefs[r] === ref) return;
-    const r = roleKinds.length;
-    roleKinds.push(role);
-    roleRefs.push(ref);
-    roleEvasions.push(EVASION_INDEX.get(evasion) ?? 0);
-    roleNext.push(-1);
-    const last = keyLastRole[id] as number;
-    if (last < 0) keyFirstRole[id] = r;
-    else roleNext[last] = r;
-    keyLastRole[id] = r;
+    keys.push(folded);
+    entryRole.push(role);
+    entryRef.push(ref);
+    entryEvasion.push(EVASION_INDEX.get(evasion) ?? 0);
   }
   // Variants of the rule terms: from the data generated ahead of time when it has them (the shipped rules), else
   // generated once per character tables, so a team-list change rebuilds the scanner without generating them again.
@@ -182,34 +165,52 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
 
   const { kind: charKind, fold, evasion: charEvasion, cjkDigit } = tables;
 
-  // The roles flattened into typed arrays, key by key (roleFrom[k] … roleFrom[k + 1]): the hit loop reads a few
-  // adjacent numbers instead of chasing arrays of objects.
-  const roleFrom = new Int32Array(keys.length + 1);
-  const roleCount = roleKinds.length;
+  // The roles flattened into typed arrays, key by key (roleFrom[k] … roleEnd[k], k the key the matcher reports): the
+  // hit loop reads a few adjacent numbers. A key's roles keep the order they were added in, and a role repeated for
+  // the same rule or context (a variant spelling a listed term again) keeps its first evasion.
+  const { canonical } = matcher;
+  const entryCount = keys.length;
+  const roleFrom = new Int32Array(entryCount);
+  const roleEnd = new Int32Array(entryCount);
+  for (let e = 0; e < entryCount; e++) {
+    const k = canonical[e] as number;
+    if (k >= 0) roleEnd[k] = (roleEnd[k] as number) + 1;
+  }
+  let roleCount = 0;
+  for (let k = 0; k < entryCount; k++) {
+    roleFrom[k] = roleCount;
+    roleCount += roleEnd[k] as number;
+    roleEnd[k] = roleFrom[k] as number;
+  }
   const roleKind = new Uint8Array(roleCount);
   const roleRef = new Int32Array(roleCount);
   const roleEvasion = new Uint8Array(roleCount);
   /** Per key, bit 1: it starts with a Latin letter or digit; bit 2: it ends with one (word-boundary checks). */
-  const keyLatin = new Uint8Array(keys.length);
+  const keyLatin = new Uint8Array(entryCount);
   // Per key, which roles it has, so the hit loop skips keys that only matter around a candidate (context words,
   // allow words, reward parts: often single common characters) without looking at their roles.
-  const keyFlags = new Uint16Array(keys.length);
-  let roleAt = 0;
-  for (let k = 0; k < keys.length; k++) {
-    roleFrom[k] = roleAt;
-    let f = 0;
-    for (let r = keyFirstRole[k] as number; r >= 0; r = roleNext[r] as number) {
-      f |= 1 << (roleKinds[r] as number);
-      roleKind[roleAt] = roleKinds[r] as number;
-      roleRef[roleAt] = roleRefs[r] as number;
-      roleEvasion[roleAt] = roleEvasions[r] as number;
-      roleAt++;
+  const keyFlags = new Uint16Array(entryCount);
+  let patterns = 0;
+  for (let e = 0; e < entryCount; e++) {
+    const k = canonical[e] as number;
+    if (k < 0) continue;
+    const role = entryRole[e] as number;
+    const ref = entryRef[e] as number;
+    const end = roleEnd[k] as number;
+    let repeated = false;
+    for (let r = roleFrom[k] as number; r < end && !repeated; r++) repeated = roleKind[r] === role && roleRef[r] === ref;
+    if (repeated) continue;
+    roleKind[end] = role;
+    roleRef[end] = ref;
+    roleEvasion[end] = entryEvasion[e] as number;
+    roleEnd[k] = end + 1;
+    keyFlags[k] = (keyFlags[k] as number) | (1 << role);
+    if (k === e) {
+      patterns++;
+      const key = keys[e] as string;
+      keyLatin[k] = (isLatin(key.charCodeAt(0)) ? 1 : 0) | (isLatin(key.charCodeAt(key.length - 1)) ? 2 : 0);
     }
-    keyFlags[k] = f;
-    const key = keys[k] as string;
-    keyLatin[k] = (isLatin(key.charCodeAt(0)) ? 1 : 0) | (isLatin(key.charCodeAt(key.length - 1)) ? 2 : 0);
   }
-  roleFrom[keys.length] = roleAt;
   // Which rules have allow words at all, and whether the team has allow terms: most findings need no look for them.
   const ruleAllow = new Uint8Array(rules.length);
   let anyAllow = false;
@@ -270,7 +271,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     const roleOf = (h: number, role: Role, ref: number): number => {
       const key = hitKey[h] as number;
       if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
-      for (let r = roleFrom[key] as number, end = roleFrom[key + 1] as number; r < end; r++) {
+      for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
         if (roleKind[r] !== role || roleRef[r] !== ref) continue;
         const latin = keyLatin[key] as number;
         if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
@@ -320,7 +321,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       if (((keyFlags[key] as number) & DRIVING) === 0) continue;
       const s = hitStart[h] as number;
       const e = hitEnd[h] as number;
-      for (let r = roleFrom[key] as number, end = roleFrom[key + 1] as number; r < end; r++) {
+      for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
         const role = roleKind[r] as Role;
         if ((DRIVING & (1 << role)) === 0) continue;
         const latin = keyLatin[key] as number;
@@ -512,7 +513,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
 
   return {
     scan,
-    stats: { patterns: keys.length, states: matcher.stateCount, bytes: matcher.bytes, buildMs },
+    stats: { patterns, states: matcher.stateCount, bytes: matcher.bytes, buildMs },
   };
 }
 

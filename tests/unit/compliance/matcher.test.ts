@@ -119,6 +119,16 @@ describe('matcher layout', () => {
     expect(found).toBeGreaterThan(300);
   });
 
+  it('reports repeated keys once, under the first of them, and maps every key to the one reported', () => {
+    const keys = ['发有', 'x', '转发有', '发有', '', 'a'.repeat(65), '转发有', 'x'];
+    const m = compileMatcher(tables, keys);
+    expect([...m.canonical]).toEqual([0, 1, 2, 0, -1, -1, 2, 1]);
+    const buffer = newHitBuffer();
+    m.collect('转发有x', buffer);
+    const found = Array.from({ length: buffer.count }, (_, h) => `${buffer.keys[h]}@${buffer.starts[h]}-${buffer.ends[h]}`);
+    expect(found.sort()).toEqual(['0@1-3', '1@3-4', '2@0-3']);
+  });
+
   it('folds keys the way the scanner does (a sanity check of the helper above)', () => {
     expect(naiveHits([foldLetters(tables, '轉發')], '轉 發')).toEqual(['0@0-3']);
   });
