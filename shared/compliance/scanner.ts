@@ -578,7 +578,7 @@ function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
     const prev = at === undefined ? undefined : out[at];
     if (prev && at !== undefined && f.start < prev.end) {
       const keep = SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity] ? f : prev;
-      const evasions = [...new Set([...prev.evasions, ...f.evasions])].filter((e, _, all) => e !== 'none' || all.length === 1);
+      const evasions = unionOfEvasions(prev.evasions, f.evasions);
       const end = Math.max(prev.end, f.end);
       out[at] = { ...keep, start: prev.start, end, text: text.slice(prev.start, end), evasions };
       continue;
@@ -588,6 +588,14 @@ function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
     out.push(f);
   }
   return inOrder(out, bySpan) ? out : out.sort(bySpan);
+}
+
+/** Both lists' evasions in order of first mention, 'none' only when it is all there is. */
+function unionOfEvasions(a: readonly Evasion[], b: readonly Evasion[]): Evasion[] {
+  const out: Evasion[] = [];
+  for (const e of a) if (e !== 'none' && !out.includes(e)) out.push(e);
+  for (const e of b) if (e !== 'none' && !out.includes(e)) out.push(e);
+  return out.length === 0 ? ['none'] : out;
 }
 
 function bySpanThenRule(a: Finding, b: Finding): number {
