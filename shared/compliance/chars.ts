@@ -205,6 +205,32 @@ export function buildCharTables(data: CharTableData): CharTables {
     evasion[t] = (evasion[t] ?? 0) | EV_TRADITIONAL;
   }
 
+  // The reading maps serve variant generation only, which the shipped rules have done ahead of time
+  // (resources/compliance/variants.json): they are built on first use.
+  let readingMaps: Pick<CharTables, 'readings' | 'tonedReadings' | 'homophones' | 'tonelessHomophones'> | null = null;
+  const maps = () => (readingMaps ??= buildReadingMaps(data));
+  return {
+    fold,
+    kind,
+    evasion,
+    digit,
+    cjkDigit,
+    get readings() {
+      return maps().readings;
+    },
+    get tonedReadings() {
+      return maps().tonedReadings;
+    },
+    get homophones() {
+      return maps().homophones;
+    },
+    get tonelessHomophones() {
+      return maps().tonelessHomophones;
+    },
+  };
+}
+
+function buildReadingMaps(data: CharTableData): Pick<CharTables, 'readings' | 'tonedReadings' | 'homophones' | 'tonelessHomophones'> {
   const readings = new Map<string, string[]>();
   const tonedReadings = new Map<string, string[]>();
   const add = (map: Map<string, string[]>, ch: string, value: string) => {
@@ -228,13 +254,21 @@ export function buildCharTables(data: CharTableData): CharTables {
     const toneless = syllable.replace(/[0-9]$/, '');
     tonelessHomophones.set(toneless, (tonelessHomophones.get(toneless) ?? '') + common);
   }
-  return { fold, kind, evasion, digit, cjkDigit, readings, tonedReadings, homophones, tonelessHomophones };
+  return { readings, tonedReadings, homophones, tonelessHomophones };
 }
 
 /** The folded form of a whole string, letters only (what a pattern is matched as). */
 export function foldLetters(tables: CharTables, text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
+  // Most patterns are already folded letters: hand them back as they are.
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (tables.kind[c] !== KIND_LETTER || tables.fold[c] !== c) break;
+    i++;
+  }
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (tables.kind[c] !== KIND_LETTER) continue;
     out += String.fromCharCode(tables.fold[c] ?? c);

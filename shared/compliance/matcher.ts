@@ -4,8 +4,14 @@
  * key — overlapping and nested ones included (every state follows its dictionary-suffix link, which is what
  * mint-filter leaves out, compliance-rules.md §1.1). Offsets reported are those of the original text.
  *
- * Layout, for speed on 2-core machines: an alphabet of the units that occur in keys (others reset to the root),
- * a dense transition row for the root (most steps start there), and one open-addressing hash for all other edges.
+ * The same pass notes sentence breaks and where digit runs start, so nothing else reads the whole text again.
+ *
+ * Layout, for speed on 2-core machines: an alphabet of the units that occur in keys (digits first; others reset to
+ * the root), a dense transition row for the root (most steps start there), states numbered breadth first with every
+ * reference to one carrying its has-output bit, a state's only child inline in its record (a few: a short run; many:
+ * a small hash table), and a bit filter of the letter pairs keys contain, so most steps never walk a failure chain.
+ * The trie is built breadth first by bucketing the keys on their next letter: no hashing, no sorting, failure links in
+ * the same pass.
  */
 import { type CharTables, KIND_BREAK, KIND_INVISIBLE, KIND_LETTER } from './chars';
 
@@ -27,10 +33,22 @@ export interface HitBuffer {
   count: number;
   breaks: Int32Array;
   breakCount: number;
+  /** Offsets of digits (tables.digit) that follow something other than a digit: where digit runs may start. */
+  digitStarts: Int32Array;
+  digitStartCount: number;
 }
 
 export function newHitBuffer(): HitBuffer {
-  return { keys: new Int32Array(1024), starts: new Int32Array(1024), ends: new Int32Array(1024), count: 0, breaks: new Int32Array(256), breakCount: 0 };
+  return {
+    keys: new Int32Array(1024),
+    starts: new Int32Array(1024),
+    ends: new Int32Array(1024),
+    count: 0,
+    breaks: new Int32Array(256),
+    breakCount: 0,
+    digitStarts: new Int32Array(256),
+    digitStartCount: 0,
+  };
 }
 
 function growHits(b: HitBuffer): void {
@@ -51,8 +69,19 @@ function growBreaks(b: HitBuffer): void {
   b.breaks = next;
 }
 
+function grownInts(a: Int32Array): Int32Array {
+  const next = new Int32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
 export interface CompiledMatcher {
   readonly keyCount: number;
+  /**
+   * Per key, the key reported for it: the first key with the same letters (so keys may repeat, one per meaning, and
+   * hits name the first), or -1 for a key left out (empty, or longer than MAX_KEY_LENGTH).
+   */
+  readonly canonical: Int32Array;
   readonly stateCount: number;
   readonly bytes: number;
   /**
@@ -60,244 +89,351 @@ export interface CompiledMatcher {
    * onBreak(offset) is called for every sentence break (no key spans one).
    */
   search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void;
-  /** The same search, writing every hit and break into `out` (reset first). */
+  /** The same search, writing every hit, break and digit-run start into `out` (reset first). */
   collect(text: string, out: HitBuffer): void;
 }
 
 export function compileMatcher(tables: CharTables, keys: readonly string[]): CompiledMatcher {
-  const { fold, kind } = tables;
-  // Alphabet: index 0 means "in no key".
+  const { fold, kind, digit } = tables;
+  // Alphabet: index 0 means "in no key". Digits in every dress come first, whether or not a key has them, so that the
+  // search notices them with one comparison and the digit reader need not read the text again.
   const alpha = new Uint16Array(65536);
   let alphaSize = 1;
-  for (const key of keys) {
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      if (alpha[c] === 0) alpha[c] = alphaSize++;
-    }
+  for (let c = 0; c < 65536; c++) {
+    if ((digit[c] as number) < 0 || kind[c] !== KIND_LETTER) continue;
+    const f = fold[c] as number;
+    if (alpha[f] === 0) alpha[f] = alphaSize++;
   }
-  // Units that fold to an alphabet letter share its index (so the hot loop needs one lookup).
-  const unitAlpha = new Uint16Array(65536);
-  for (let c = 0; c < 65536; c++) unitAlpha[c] = kind[c] === KIND_LETTER ? (alpha[fold[c] ?? 0] ?? 0) : 0;
-
-  // Trie in typed arrays: per state its depth, first key ending there, first child, next sibling and the alphabet
-  // index of its incoming edge; edges from the root in a dense row, all others in one open-addressing hash.
-  let totalUnits = 1;
-  for (const key of keys) totalUnits += Math.min(key.length, MAX_KEY_LENGTH);
-  const maxStates = totalUnits;
-  const depth = new Int32Array(maxStates);
-  const firstOut = new Int32Array(maxStates).fill(-1);
-  const firstChild = new Int32Array(maxStates).fill(-1);
-  const nextSibling = new Int32Array(maxStates).fill(-1);
-  const inAlpha = new Int32Array(maxStates);
-  const nextOut = new Int32Array(keys.length).fill(-1);
-  const root = new Int32Array(alphaSize);
-  let hashSize = 1024;
-  while (hashSize < maxStates * 2) hashSize *= 2;
-  const hashMask = hashSize - 1;
-  const hashKeys = new Float64Array(hashSize).fill(-1);
-  const hashVals = new Int32Array(hashSize);
-  let stateCount = 1;
+  const lastDigitLetter = alphaSize - 1;
+  // Every key's letters, as alphabet indices, in one array, each key followed by -(its index + 1); the trie is built
+  // from offsets into it. Keys that are empty or too long are left out.
+  let totalUnits = 0;
+  let keyCount = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const length = (keys[k] as string).length;
+    if (length === 0 || length > MAX_KEY_LENGTH) continue;
+    totalUnits += length;
+    keyCount++;
+  }
+  const letters = new Int32Array(totalUnits + keyCount);
+  const perm = new Int32Array(keyCount);
+  let written = 0;
+  keyCount = 0;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k] as string;
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
-    let s = 0;
+    perm[keyCount++] = written;
     for (let i = 0; i < key.length; i++) {
-      const a = alpha[key.charCodeAt(i)] as number;
-      let t: number;
-      if (s === 0) {
-        t = root[a] as number;
-        if (t === 0) {
-          t = stateCount++;
-          root[a] = t;
-        } else {
-          s = t;
-          continue;
-        }
-      } else {
-        const edge = s * alphaSize + a;
-        let h = hashOf(edge) & hashMask;
-        while (hashKeys[h] !== -1 && hashKeys[h] !== edge) h = (h + 1) & hashMask;
-        if (hashKeys[h] === edge) {
-          s = hashVals[h] as number;
-          continue;
-        }
-        t = stateCount++;
-        hashKeys[h] = edge;
-        hashVals[h] = t;
-      }
-      depth[t] = i + 1;
-      inAlpha[t] = a;
-      nextSibling[t] = firstChild[s] as number;
-      firstChild[s] = t;
-      s = t;
+      const c = key.charCodeAt(i);
+      if (alpha[c] === 0) alpha[c] = alphaSize++;
+      letters[written++] = alpha[c] as number;
     }
-    nextOut[k] = firstOut[s] as number;
-    firstOut[s] = k;
+    letters[written++] = -k - 1;
   }
+  // Units that fold to an alphabet letter share its index (so the hot loop needs one lookup).
+  const unitAlpha = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) unitAlpha[c] = kind[c] === KIND_LETTER ? (alpha[fold[c] as number] as number) : 0;
 
-  // Children in one compact array per state, sorted by letter (CSR): the hash above is for building only; at search
-  // time a state's few children sit on one cache line instead of behind a random probe into a multi-megabyte table.
-  const childStart = new Int32Array(stateCount + 1);
-  for (let s = 0; s < stateCount; s++) {
-    let count = 0;
-    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) count++;
-    childStart[s + 1] = (childStart[s] as number) + count;
-  }
-  const edgeCount = childStart[stateCount] as number;
-  const childAlpha = new Int32Array(edgeCount);
-  const childTarget = new Int32Array(edgeCount);
-  for (let s = 0; s < stateCount; s++) {
-    const from = childStart[s] as number;
-    let k = from;
-    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) {
-      // Insertion sort by letter: most states have one to three children.
-      let j = k++;
-      const a = inAlpha[t] as number;
-      while (j > from && (childAlpha[j - 1] as number) > a) {
-        childAlpha[j] = childAlpha[j - 1] as number;
-        childTarget[j] = childTarget[j - 1] as number;
-        j--;
-      }
-      childAlpha[j] = a;
-      childTarget[j] = t;
-    }
-  }
-  function child(s: number, a: number): number {
-    let lo = childStart[s] as number;
-    let hi = childStart[s + 1] as number;
-    if (hi - lo <= 8) {
-      for (; lo < hi; lo++) if (childAlpha[lo] === a) return childTarget[lo] as number;
+  // The trie, built breadth first by bucketing: a state owns the run perm[rangeFrom … rangeTo) of the keys (their offsets in
+  // `letters`) that share its prefix; the keys ending there become its outputs and the rest are grouped by their next letter into its
+  // children, which take the next free ids. So states are numbered breadth first (the shallow states most steps land
+  // on share a few cache lines), a state's children have consecutive ids, and no hashing of (state, letter) is needed.
+  // Each state's failure and dictionary links are set when its turn comes: everything they read is shallower.
+  const maxStates = totalUnits + 1;
+  const rangeFrom = new Int32Array(maxStates);
+  const rangeTo = new Int32Array(maxStates);
+  const parent = new Int32Array(maxStates);
+  const inAlpha = new Int32Array(maxStates);
+  const firstOut = new Int32Array(maxStates).fill(-1);
+  const fail = new Int32Array(maxStates);
+  const dict = new Int32Array(maxStates); // nearest proper suffix state with output, 0 = none
+  const hasOut = new Uint8Array(maxStates);
+  const keyState = new Int32Array(keys.length).fill(-1);
+  const states = new Int32Array(maxStates * 4);
+  let edges: Int32Array = new Int32Array(Math.max(64, totalUnits));
+  let edgeEnd = 0;
+  const root = new Int32Array(alphaSize);
+  const pairs = new Int32Array(PAIR_WORDS);
+  const scratch = new Int32Array(keyCount);
+  const next = new Int32Array(keyCount);
+  const letterCount = new Int32Array(alphaSize);
+  const touched = new Int32Array(alphaSize);
+  rangeTo[0] = keyCount;
+  let stateCount = 1;
+
+  /** The child of state g (not the root) on letter a, or -1: the same lookup the search does, on plain ids. */
+  const childOf = (g: number, a: number): number => {
+    const base = g * 4;
+    const first = states[base] as number;
+    if (first === a) return states[base + 1] as number;
+    if (first >= 0) return -1;
+    const lo = -first - 1;
+    const hi = states[base + 1] as number;
+    if (hi >= 0) {
+      for (let x = lo; x < hi; x += 2) if (edges[x] === a) return edges[x + 1] as number;
       return -1;
     }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = childAlpha[mid] as number;
-      if (v === a) return childTarget[mid] as number;
-      if (v < a) lo = mid + 1;
-      else hi = mid;
+    const mask = -hi - 1;
+    for (let slot = slotOf(a, mask); ; slot = (slot + 1) & mask) {
+      const v = edges[lo + slot * 2] as number;
+      if (v === a) return edges[lo + slot * 2 + 1] as number;
+      if (v === 0) return -1;
     }
-    return -1;
-  }
+  };
 
-  // Letter pairs that occur in some key. Every state on a failure chain ends with the same letter (the one just
-  // read), so when the pair (previous letter, this letter) is in no key, no state on the chain has this letter as a
-  // child and the next state is simply the root's: one bit read instead of a walk down the chain. A hashed bit table
-  // (false positives only cost the walk).
-  const pairs = new Int32Array(PAIR_WORDS);
-  for (const key of keys) {
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) continue;
-    let prev = alpha[key.charCodeAt(0)] as number;
-    for (let i = 1; i < key.length; i++) {
-      const a = alpha[key.charCodeAt(i)] as number;
-      const h = pairHash(prev, a);
-      pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
-      prev = a;
-    }
-  }
-
-  // Failure and dictionary-suffix links, breadth first.
-  const fail = new Int32Array(stateCount);
-  const dict = new Int32Array(stateCount); // nearest proper suffix state with output, 0 = none
-  const hasOut = new Uint8Array(stateCount);
-  const queue = new Int32Array(stateCount);
-  let head = 0;
-  let tail = 0;
-  for (let t = firstChild[0] as number; t >= 0; t = nextSibling[t] as number) queue[tail++] = t;
-  while (head < tail) {
-    const s = queue[head++] as number;
-    const f = fail[s] as number;
-    dict[s] = (firstOut[f] as number) >= 0 ? f : (dict[f] as number);
-    hasOut[s] = (firstOut[s] as number) >= 0 || (dict[s] as number) > 0 ? 1 : 0;
-    for (let t = firstChild[s] as number; t >= 0; t = nextSibling[t] as number) {
-      const a = inAlpha[t] as number;
-      let g = f;
-      let target: number;
-      for (;;) {
-        target = g === 0 ? (root[a] as number) : child(g, a);
-        if (target > 0 || g === 0) break;
-        g = fail[g] as number;
+  for (let s = 0; s < stateCount; s++) {
+    const depth = s === 0 ? 0 : (states[s * 4 + 3] as number);
+    if (s > 0) {
+      // Failure link: the longest proper suffix that is a state, found from the parent's.
+      const a = inAlpha[s] as number;
+      let f = 0;
+      if (parent[s] !== 0) {
+        for (let g = fail[parent[s] as number] as number; ; g = fail[g] as number) {
+          if (g === 0) {
+            f = root[a] as number;
+            break;
+          }
+          const t = childOf(g, a);
+          if (t >= 0) {
+            f = t;
+            break;
+          }
+        }
       }
-      fail[t] = target > 0 && target !== t ? target : 0;
-      queue[tail++] = t;
+      fail[s] = f;
+      dict[s] = (firstOut[f] as number) >= 0 ? f : (dict[f] as number);
+    }
+    const from = rangeFrom[s] as number;
+    const to = rangeTo[s] as number;
+    if (to - from === 1 && s > 0) {
+      // One key left below this state (most deep states: the rest of a key nothing else shares): it ends here, or
+      // its next letter is the only child.
+      const v = letters[(perm[from] as number) + depth] as number;
+      if (v < 0) {
+        firstOut[s] = -v - 1;
+        keyState[-v - 1] = s;
+        hasOut[s] = 1;
+        continue;
+      }
+      hasOut[s] = (dict[s] as number) > 0 ? 1 : 0;
+      const t = stateCount++;
+      parent[t] = s;
+      inAlpha[t] = v;
+      rangeFrom[t] = from;
+      rangeTo[t] = to;
+      states[t * 4 + 3] = depth + 1;
+      states[s * 4] = v;
+      states[s * 4 + 1] = t;
+      let h = pairHash(inAlpha[s] as number, v);
+      pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+      if (depth === 1) {
+        h = pairHash((inAlpha[s] as number) | FIRST_PAIR, v);
+        pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+      }
+      continue;
+    }
+    // Keys ending here become outputs; the others move behind them, their next letter noted in `next` (read once).
+    let rest = from;
+    for (let r = from; r < to; r++) {
+      const offset = perm[r] as number;
+      const v = letters[offset + depth] as number;
+      if (v >= 0) {
+        next[r] = v;
+        continue;
+      }
+      perm[r] = perm[rest] as number;
+      next[r] = next[rest] as number;
+      perm[rest++] = offset;
+      // Keys with the same letters end in the same state: the first of them is reported.
+      const k = -v - 1;
+      keyState[k] = s;
+      const first = firstOut[s] as number;
+      if (first < 0 || k < first) firstOut[s] = k;
+    }
+    if (s > 0) hasOut[s] = (firstOut[s] as number) >= 0 || (dict[s] as number) > 0 ? 1 : 0;
+    if (rest === to) continue;
+    // Group the rest by their next letter (a counting sort over the letters present).
+    let kinds = 0;
+    for (let r = rest; r < to; r++) {
+      const a = next[r] as number;
+      const seen = letterCount[a] as number;
+      if (seen === 0) touched[kinds++] = a;
+      letterCount[a] = seen + 1;
+    }
+    const firstChild = stateCount;
+    if (kinds === 1) {
+      const a = touched[0] as number;
+      letterCount[a] = 0;
+      const t = stateCount++;
+      parent[t] = s;
+      inAlpha[t] = a;
+      rangeFrom[t] = rest;
+      rangeTo[t] = to;
+      states[t * 4 + 3] = depth + 1;
+    } else {
+      let at = rest;
+      for (let i = 0; i < kinds; i++) {
+        const a = touched[i] as number;
+        const count = letterCount[a] as number;
+        letterCount[a] = at; // from now on: where the next key with this letter goes
+        const t = stateCount++;
+        parent[t] = s;
+        inAlpha[t] = a;
+        rangeFrom[t] = at;
+        rangeTo[t] = at + count;
+        states[t * 4 + 3] = depth + 1;
+        at += count;
+      }
+      for (let r = rest; r < to; r++) {
+        const a = next[r] as number;
+        const slot = letterCount[a] as number;
+        scratch[slot] = perm[r] as number;
+        letterCount[a] = slot + 1;
+      }
+      for (let r = rest; r < to; r++) perm[r] = scratch[r] as number;
+      for (let i = 0; i < kinds; i++) letterCount[touched[i] as number] = 0;
+    }
+    // The state's record: its only child inline, a short run of (letter, child) pairs, or a hash table of them.
+    const base = s * 4;
+    if (s === 0) {
+      for (let t = firstChild; t < stateCount; t++) root[inAlpha[t] as number] = t;
+    } else if (kinds === 1) {
+      states[base] = inAlpha[firstChild] as number;
+      states[base + 1] = firstChild;
+    } else if (kinds <= LINEAR_CHILDREN) {
+      if (edgeEnd + kinds * 2 > edges.length) edges = grownEdges(edges, edgeEnd + kinds * 2);
+      states[base] = -edgeEnd - 1;
+      for (let t = firstChild; t < stateCount; t++) {
+        edges[edgeEnd++] = inAlpha[t] as number;
+        edges[edgeEnd++] = t;
+      }
+      states[base + 1] = edgeEnd;
+    } else {
+      const size = tableSize(kinds);
+      if (edgeEnd + size * 2 > edges.length) edges = grownEdges(edges, edgeEnd + size * 2);
+      states[base] = -edgeEnd - 1;
+      states[base + 1] = -size;
+      for (let t = firstChild; t < stateCount; t++) {
+        const a = inAlpha[t] as number;
+        let slot = slotOf(a, size - 1);
+        while (edges[edgeEnd + slot * 2] !== 0) slot = (slot + 1) & (size - 1);
+        edges[edgeEnd + slot * 2] = a;
+        edges[edgeEnd + slot * 2 + 1] = t;
+      }
+      edgeEnd += size * 2;
+    }
+    // Letter pairs that occur in some key are exactly the edges below the root (see `pairs` in the search).
+    if (s > 0) {
+      const prev = inAlpha[s] as number;
+      for (let t = firstChild; t < stateCount; t++) {
+        const a = inAlpha[t] as number;
+        let h = pairHash(prev, a);
+        pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+        if (depth === 1) {
+          h = pairHash(prev | FIRST_PAIR, a);
+          pairs[h >>> 5] = (pairs[h >>> 5] as number) | (1 << (h & 31));
+        }
+      }
     }
   }
-  const outs = firstOut.subarray(0, stateCount);
-  const depths = depth.subarray(0, stateCount);
-  const ring = new Int32Array(RING_MASK + 1);
 
-  // Search-time layout: what a step reads about a state sits on one cache line — [first edge, end of edges, failure
-  // state, depth | has-output << 16] — and each edge is a (letter, target) pair, so a step touches two lines.
-  const states = new Int32Array(stateCount * 4);
-  const edges = new Int32Array(edgeCount * 2);
-  for (let st = 0; st < stateCount; st++) {
-    states[st * 4] = (childStart[st] as number) * 2;
-    states[st * 4 + 1] = (childStart[st + 1] as number) * 2;
-    states[st * 4 + 2] = fail[st] as number;
-    states[st * 4 + 3] = (depths[st] as number) | ((hasOut[st] as number) << 16);
+  // Every reference to a state (root row, edge target, failure link) becomes id << 1 | has output: a step learns
+  // whether to report without reading the state at all.
+  const enc = (t: number): number => (t === 0 ? 0 : (t << 1) | (hasOut[t] as number));
+  for (let s = 1; s < stateCount; s++) {
+    const base = s * 4;
+    if ((states[base] as number) > 0) states[base + 1] = enc(states[base + 1] as number);
+    states[base + 2] = enc(fail[s] as number);
   }
-  for (let e = 0; e < edgeCount; e++) {
-    edges[e * 2] = childAlpha[e] as number;
-    edges[e * 2 + 1] = childTarget[e] as number;
+  for (let x = 1; x < edgeEnd; x += 2) edges[x] = enc(edges[x] as number);
+  const rootRow = root;
+  let lastShallow = 0;
+  for (let a = 1; a < alphaSize; a++) {
+    rootRow[a] = enc(root[a] as number);
+    lastShallow = Math.max(lastShallow, rootRow[a] as number);
   }
-  const compiled: Compiled = { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring };
-  const search = (text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void) =>
-    searchCompiled(compiled, text, onHit, onBreak);
+  const compiled: Compiled = {
+    unitAlpha,
+    kind,
+    digit,
+    lastDigitLetter,
+    root: rootRow,
+    pairs,
+    lastShallow,
+    ...splitRecords(states, stateCount),
+    edges: edges.slice(0, edgeEnd),
+    outs: firstOut.slice(0, stateCount),
+    dict: dict.slice(0, stateCount),
+    ring: new Int32Array(RING_MASK + 1),
+  };
 
   const bytes =
-    unitAlpha.byteLength + root.byteLength + pairs.byteLength + states.byteLength + edges.byteLength + dict.byteLength +
-    outs.byteLength + nextOut.byteLength;
-  function collect(text: string, out: HitBuffer): void {
-    out.count = 0;
-    out.breakCount = 0;
-    search(
-      text,
-      (key, start, end) => {
-        const i = out.count;
-        if (i === out.keys.length) growHits(out);
-        out.keys[i] = key;
-        out.starts[i] = start;
-        out.ends[i] = end;
-        out.count = i + 1;
-      },
-      (offset) => {
-        if (out.breakCount === out.breaks.length) growBreaks(out);
-        out.breaks[out.breakCount++] = offset;
-      },
-    );
+    unitAlpha.byteLength + rootRow.byteLength + pairs.byteLength + compiled.links.byteLength + compiled.meta.byteLength + compiled.edges.byteLength +
+    compiled.dict.byteLength + compiled.outs.byteLength;
+  const own = newHitBuffer();
+  function search(text: string, onHit: (key: number, start: number, end: number) => void, onBreak?: (offset: number) => void): void {
+    collectCompiled(compiled, text, own);
+    // Hits and breaks in text order, breaks first at the same offset (no hit ends at a break).
+    let b = 0;
+    for (let h = 0; h < own.count; h++) {
+      const end = own.ends[h] as number;
+      for (; onBreak && b < own.breakCount && (own.breaks[b] as number) < end; b++) onBreak(own.breaks[b] as number);
+      onHit(own.keys[h] as number, own.starts[h] as number, end);
+    }
+    for (; onBreak && b < own.breakCount; b++) onBreak(own.breaks[b] as number);
   }
+  const collect = (text: string, out: HitBuffer): void => collectCompiled(compiled, text, out);
 
-  return { keyCount: keys.length, stateCount, bytes, search, collect };
+  const canonical = new Int32Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const st = keyState[k] as number;
+    canonical[k] = st < 0 ? -1 : (firstOut[st] as number);
+  }
+  return { keyCount: keys.length, canonical, stateCount, bytes, search, collect };
 }
 
 interface Compiled {
   unitAlpha: Uint16Array;
   kind: Uint8Array;
+  digit: Int8Array;
+  /** Letters 1 … lastDigitLetter are the folded forms of digits (a few non-digits share them: 参 with 參). */
+  lastDigitLetter: number;
+  /** Per letter, the encoded state the root goes to (0: none). */
   root: Int32Array;
   pairs: Int32Array;
-  /** Per state: first edge index, end edge index (into `edges`, ×2), failure state, depth | has-output << 16. */
-  states: Int32Array;
-  /** Per edge: letter, target state. */
+  /** The largest encoded state one letter deep (breadth-first order puts them all first). */
+  lastShallow: number;
+  /**
+   * Per state, what every step from it reads: its only child's letter and encoded target; or, with up to
+   * LINEAR_CHILDREN, -(first edge) - 1 and the end of its edges (indices into `edges`); or, with more, -(first slot) - 1
+   * and -(table size) (a hash table of (letter, target) slots in `edges`, letter 0 = empty); or 0, 0 with none.
+   */
+  links: Int32Array;
+  /** Per state, what only a failed step or a hit reads: the encoded failure state and the depth. */
+  meta: Int32Array;
+  /** Per edge: letter, encoded target state. */
   edges: Int32Array;
   outs: Int32Array;
-  nextOut: Int32Array;
+  /** Per state, the nearest proper suffix state with output (plain id, 0 = none). */
   dict: Int32Array;
   ring: Int32Array;
 }
 
-const HAS_OUT = 1 << 16;
-const DEPTH_MASK = 0xffff;
-
 /**
  * The hot loop, as a plain function over locals: every table is read through a local binding (not a closure's
- * context), and a state's children are searched inline.
+ * context), a state's children are searched inline and hits go straight into the buffer's typed arrays.
  */
-function searchCompiled(
-  m: Compiled,
-  text: string,
-  onHit: (key: number, start: number, end: number) => void,
-  onBreak?: (offset: number) => void,
-): void {
-  const { unitAlpha, kind, root, pairs, states, edges, outs, nextOut, dict, ring } = m;
+function collectCompiled(m: Compiled, text: string, out: HitBuffer): void {
+  const { unitAlpha, kind, digit, lastDigitLetter, root, pairs, links, meta, edges, outs, dict, ring, lastShallow } = m;
+  let hitKeys = out.keys;
+  let hitStarts = out.starts;
+  let hitEnds = out.ends;
+  let hitCount = 0;
+  let breaks = out.breaks;
+  let breakCount = 0;
+  let digitStarts = out.digitStarts;
+  let digitStartCount = 0;
+  let lastDigit = -2;
   let s = 0;
   let count = 0;
   let prev = 0;
@@ -315,45 +451,61 @@ function searchCompiled(
       if (c >= 0xd83c && c <= 0xd83e) i++; // an emoji's low surrogate goes with it
       if (k === BREAK) {
         s = 0;
-        if (onBreak) onBreak(i);
+        if (breakCount === breaks.length) {
+          out.breakCount = breakCount;
+          growBreaks(out);
+          breaks = out.breaks;
+        }
+        breaks[breakCount++] = i;
       }
       continue;
     }
     ring[++count & RING_MASK] = i;
+    if (a <= lastDigitLetter && (digit[c] as number) >= 0) {
+      if (i !== lastDigit + 1) {
+        if (digitStartCount === digitStarts.length) digitStarts = out.digitStarts = grownInts(digitStarts);
+        digitStarts[digitStartCount++] = i;
+      }
+      lastDigit = i;
+    }
     if (s !== 0) {
-      const h = pairHash(prev, a);
+      const h = pairHash(s <= lastShallow ? prev | FIRST_PAIR : prev, a);
       if (((pairs[h >>> 5] as number) & (1 << (h & 31))) !== 0) {
-        // Walk the failure chain until a state has `a` as a child (its children: a short run sorted by letter).
+        // Walk the failure chain until a state has `a` as a child.
         for (;;) {
-          let lo = states[s * 4] as number;
-          let hi = states[s * 4 + 1] as number;
+          const base = (s >>> 1) << 1;
+          const first = links[base] as number;
           let t = -1;
-          if (hi - lo <= 16) {
-            for (; lo < hi; lo += 2) {
-              if (edges[lo] === a) {
-                t = edges[lo + 1] as number;
-                break;
+          if (first === a) t = links[base + 1] as number;
+          else if (first < 0) {
+            const lo = -first - 1;
+            const hi = links[base + 1] as number;
+            if (hi >= 0) {
+              for (let x = lo; x < hi; x += 2) {
+                if (edges[x] === a) {
+                  t = edges[x + 1] as number;
+                  break;
+                }
               }
-            }
-          } else {
-            lo >>>= 1;
-            hi >>>= 1;
-            while (lo < hi) {
-              const mid = (lo + hi) >>> 1;
-              const v = edges[mid * 2] as number;
-              if (v === a) {
-                t = edges[mid * 2 + 1] as number;
-                break;
+            } else {
+              const mask = -hi - 1;
+              let slot = slotOf(a, mask);
+              for (;;) {
+                const v = edges[lo + slot * 2] as number;
+                if (v === a) {
+                  t = edges[lo + slot * 2 + 1] as number;
+                  break;
+                }
+                if (v === 0) break;
+                slot = (slot + 1) & mask;
               }
-              if (v < a) lo = mid + 1;
-              else hi = mid;
             }
           }
           if (t >= 0) {
             s = t;
             break;
           }
-          s = states[s * 4 + 2] as number;
+          s = meta[base] as number;
           if (s === 0) {
             s = root[a] as number;
             break;
@@ -362,28 +514,72 @@ function searchCompiled(
       } else s = root[a] as number;
     } else s = root[a] as number;
     prev = a;
-    if (((states[s * 4 + 3] as number) & HAS_OUT) !== 0) {
-      let o = s;
+    if ((s & 1) !== 0) {
+      let o = s >>> 1;
       while (o > 0) {
-        const start = ring[(count - ((states[o * 4 + 3] as number) & DEPTH_MASK) + 1) & RING_MASK] as number;
-        for (let key = outs[o] as number; key >= 0; key = nextOut[key] as number) onHit(key, start, i + 1);
+        const key = outs[o] as number;
+        if (key >= 0) {
+          if (hitCount === hitKeys.length) {
+            out.count = hitCount;
+            growHits(out);
+            hitKeys = out.keys;
+            hitStarts = out.starts;
+            hitEnds = out.ends;
+          }
+          hitKeys[hitCount] = key;
+          hitStarts[hitCount] = ring[(count - (meta[(o << 1) + 1] as number) + 1) & RING_MASK] as number;
+          hitEnds[hitCount++] = i + 1;
+        }
         o = dict[o] as number;
       }
     }
   }
+  out.count = hitCount;
+  out.breakCount = breakCount;
+  out.digitStartCount = digitStartCount;
+}
+
+/** Children up to this many are searched in a run; more go into a hash table. */
+const LINEAR_CHILDREN = 8;
+
+/** Slots of a state's child table: a power of two, at most half full. */
+function tableSize(children: number): number {
+  let size = 16;
+  while (size < children * 2) size *= 2;
+  return size;
+}
+
+/** The build's four-number state records as the search's two arrays of two (see Compiled.links and .meta). */
+function splitRecords(states: Int32Array, stateCount: number): { links: Int32Array; meta: Int32Array } {
+  const links = new Int32Array(stateCount * 2);
+  const meta = new Int32Array(stateCount * 2);
+  for (let s = 0; s < stateCount; s++) {
+    links[s * 2] = states[s * 4] as number;
+    links[s * 2 + 1] = states[s * 4 + 1] as number;
+    meta[s * 2] = states[s * 4 + 2] as number;
+    meta[s * 2 + 1] = states[s * 4 + 3] as number;
+  }
+  return { links, meta };
+}
+
+function grownEdges(edges: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
+  let size = edges.length * 2;
+  while (size < atLeast) size *= 2;
+  const next = new Int32Array(size);
+  next.set(edges);
+  return next;
+}
+
+function slotOf(a: number, mask: number): number {
+  return (Math.imul(a, 0x9e3779b1) >>> 12) & mask;
 }
 
 /** 2^22 bits (512 KB): about one in ten unrelated pairs collides with the ~300 k pairs of a 20 k-term lexicon. */
 const PAIR_BITS = 22;
 const PAIR_WORDS = 1 << (PAIR_BITS - 5);
+/** Marks the previous letter of a pair that starts a key (letters are below 2^16). */
+const FIRST_PAIR = 1 << 16;
 
 function pairHash(prev: number, a: number): number {
   return (Math.imul(prev, 0x9e3779b1) ^ Math.imul(a, 0x85ebca6b)) >>> (32 - PAIR_BITS);
-}
-
-function hashOf(x: number): number {
-  // Edges fit in 2^53; mix the high and low halves.
-  const lo = x >>> 0;
-  const hi = (x / 4294967296) >>> 0;
-  return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> 7;
 }

@@ -5,13 +5,13 @@
  * renderer (live highlighting) and the host (batch scans, the gate, the command line) get the same answer.
  */
 import { type CharTables, EV_CASE, EV_NUMERAL, EV_TRADITIONAL, EV_WIDTH, EV_ZERO_WIDTH, KIND_INVISIBLE, KIND_LETTER, foldLetters } from './chars';
-import { findDigitMatches } from './digits';
+import { findDigitMatchesAt } from './digits';
 import { makeLinkReader } from './links';
 import { compileMatcher, MAX_KEY_LENGTH, newHitBuffer } from './matcher';
 import type { Rule, RuleContext, RuleSet } from './rule-data';
-import type { Category, Evasion, Finding, Scanner, ScannerOptions, Severity } from './types';
+import { type Category, type Evasion, EVASIONS, type Finding, type Scanner, type ScannerOptions, type Severity } from './types';
 import { isWhitelisted } from './validators';
-import { generateVariants, type Variant } from './variants';
+import { expandTerms, generateVariants, type Variant, type VariantData, variantEvasion } from './variants';
 
 const enum Role {
   Term,
@@ -25,23 +25,6 @@ const enum Role {
   IdLabel,
 }
 
-interface KeyRole {
-  role: Role;
-  /** Rule index (or context id for Role.Context; -1 for global allow words). */
-  ref: number;
-  evasion: Evasion;
-  latinStart: boolean;
-  latinEnd: boolean;
-}
-
-interface Candidate {
-  rule: number;
-  start: number;
-  end: number;
-  /** Spans of the parts that allow words are checked against. */
-  parts: [number, number][];
-  evasion: Evasion | null;
-}
 
 interface CompiledContext {
   before: number | null;
@@ -65,7 +48,8 @@ function isLatin(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
 }
 
-export function createScanner(ruleSet: RuleSet, tables: CharTables, options: ScannerOptions = {}): Scanner {
+/** `variantData`: the rule terms' variants made ahead of time (see VariantData); terms it lacks are expanded here. */
+export function createScanner(ruleSet: RuleSet, tables: CharTables, options: ScannerOptions = {}, variantData?: VariantData): Scanner {
   const began = clock.now();
   const includeInfo = options.includeInfo ?? true;
   const whitelist = [...ruleSet.whitelist, ...(options.whitelist ?? [])];
@@ -89,38 +73,23 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     });
   }
 
-  const keyIds = new Map<string, number>();
-  const keyRoles: KeyRole[][] = [];
+  // One entry per meaning: its folded letters, role, rule or context index and evasion index, in the order added.
+  // Entries with the same letters become one key in the matcher (the first entry's index), and their roles are
+  // gathered onto it below: no map of strings while collecting.
   const keys: string[] = [];
+  const entryRole: number[] = [];
+  const entryRef: number[] = [];
+  const entryEvasion: number[] = [];
   function addKey(raw: string, role: Role, ref: number, evasion: Evasion): void {
     const folded = foldLetters(tables, raw);
     if (folded.length === 0 || folded.length > MAX_KEY_LENGTH) return;
-    let id = keyIds.get(folded);
-    if (id === undefined) {
-      id = keys.length;
-      keyIds.set(folded, id);
-      keys.push(folded);
-      keyRoles.push([]);
-    }
-    const roles = keyRoles[id] as KeyRole[];
-    if (roles.some((r) => r.role === role && r.ref === ref)) return;
-    roles.push({
-      role,
-      ref,
-      evasion,
-      latinStart: isLatin(folded.charCodeAt(0)),
-      latinEnd: isLatin(folded.charCodeAt(folded.length - 1)),
-    });
+    keys.push(folded);
+    entryRole.push(role);
+    entryRef.push(ref);
+    entryEvasion.push(EVASION_INDEX.get(evasion) ?? 0);
   }
-  const expand = (terms: readonly string[]): string[] =>
-    terms.flatMap((t) => {
-      if (!t.startsWith('@')) return [t];
-      const list = ruleSet.lists[t.slice(1)];
-      if (!list) throw new Error(`rule data: unknown list ${t}`);
-      return list;
-    });
-  // Variants of the rule terms are the same for every scanner built from these tables: a team-list change rebuilds
-  // the scanner without generating them again.
+  // Variants of the rule terms: from the data generated ahead of time when it has them (the shipped rules), else
+  // generated once per character tables, so a team-list change rebuilds the scanner without generating them again.
   let variantCache = VARIANT_CACHE.get(tables);
   if (!variantCache) {
     variantCache = new Map();
@@ -129,9 +98,15 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
   const cache = variantCache;
   function addTerms(terms: readonly string[], role: Role, ref: number, variants: readonly string[] = []): void {
     const kinds = variants.join(',');
-    for (const term of expand(terms)) {
+    const ready = variants.length > 0 ? variantData?.[kinds] : undefined;
+    for (const term of expandTerms(ruleSet, terms)) {
       addKey(term, role, ref, 'none');
       if (variants.length === 0) continue;
+      const entries = ready?.[term];
+      if (entries) {
+        for (const entry of entries) addKey(entry.slice(1), role, ref, variantEvasion(entry));
+        continue;
+      }
       const cacheKey = `${kinds}\u0000${term}`;
       let list = cache.get(cacheKey);
       if (!list) {
@@ -190,28 +165,76 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
 
   const { kind: charKind, fold, evasion: charEvasion, cjkDigit } = tables;
 
-  function latinOk(text: string, role: KeyRole, start: number, end: number): boolean {
-    if (role.latinStart && start > 0) {
+  // The roles flattened into typed arrays, key by key (roleFrom[k] … roleEnd[k], k the key the matcher reports): the
+  // hit loop reads a few adjacent numbers. A key's roles keep the order they were added in, and a role repeated for
+  // the same rule or context (a variant spelling a listed term again) keeps its first evasion.
+  const { canonical } = matcher;
+  const entryCount = keys.length;
+  const roleFrom = new Int32Array(entryCount);
+  const roleEnd = new Int32Array(entryCount);
+  for (let e = 0; e < entryCount; e++) {
+    const k = canonical[e] as number;
+    if (k >= 0) roleEnd[k] = (roleEnd[k] as number) + 1;
+  }
+  let roleCount = 0;
+  for (let k = 0; k < entryCount; k++) {
+    roleFrom[k] = roleCount;
+    roleCount += roleEnd[k] as number;
+    roleEnd[k] = roleFrom[k] as number;
+  }
+  const roleKind = new Uint8Array(roleCount);
+  const roleRef = new Int32Array(roleCount);
+  const roleEvasion = new Uint8Array(roleCount);
+  /** Per key, bit 1: it starts with a Latin letter or digit; bit 2: it ends with one (word-boundary checks). */
+  const keyLatin = new Uint8Array(entryCount);
+  // Per key, which roles it has, so the hit loop skips keys that only matter around a candidate (context words,
+  // allow words, reward parts: often single common characters) without looking at their roles.
+  const keyFlags = new Uint16Array(entryCount);
+  let patterns = 0;
+  for (let e = 0; e < entryCount; e++) {
+    const k = canonical[e] as number;
+    if (k < 0) continue;
+    const role = entryRole[e] as number;
+    const ref = entryRef[e] as number;
+    const end = roleEnd[k] as number;
+    let repeated = false;
+    for (let r = roleFrom[k] as number; r < end && !repeated; r++) repeated = roleKind[r] === role && roleRef[r] === ref;
+    if (repeated) continue;
+    roleKind[end] = role;
+    roleRef[end] = ref;
+    roleEvasion[end] = entryEvasion[e] as number;
+    roleEnd[k] = end + 1;
+    keyFlags[k] = (keyFlags[k] as number) | (1 << role);
+    if (k === e) {
+      patterns++;
+      const key = keys[e] as string;
+      keyLatin[k] = (isLatin(key.charCodeAt(0)) ? 1 : 0) | (isLatin(key.charCodeAt(key.length - 1)) ? 2 : 0);
+    }
+  }
+  // Which rules have allow words at all, and whether the team has allow terms: most findings need no look for them.
+  const ruleAllow = new Uint8Array(rules.length);
+  let anyAllow = false;
+  for (let r = 0; r < roleCount; r++) {
+    if (roleKind[r] !== Role.Allow) continue;
+    const ref = roleRef[r] as number;
+    if (ref < 0) anyAllow = true;
+    else ruleAllow[ref] = 1;
+  }
+  const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
+  const hits = newHitBuffer();
+  const candidates = newCandidates();
+
+  function latinOk(text: string, latin: number, start: number, end: number): boolean {
+    if ((latin & 1) !== 0 && start > 0) {
       const c = text.charCodeAt(start - 1);
       if (charKind[c] === KIND_LETTER && isLatin(fold[c] as number)) return false;
     }
-    if (role.latinEnd && end < text.length) {
+    if ((latin & 2) !== 0 && end < text.length) {
       const c = text.charCodeAt(end);
       if (charKind[c] === KIND_LETTER && isLatin(fold[c] as number)) return false;
     }
     return true;
   }
-
-  // Per key, which roles it has, so the hit loop skips keys that only matter around a candidate (context words,
-  // allow words, reward parts: often single common characters) without looking at their roles.
-  const keyFlags = new Uint16Array(keys.length);
-  keyRoles.forEach((roles, k) => {
-    let f = 0;
-    for (const r of roles) f |= 1 << r.role;
-    keyFlags[k] = f;
-  });
-  const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
-  const hits = newHitBuffer();
 
   function scan(input: string): Finding[] {
     const text = typeof input === 'string' ? input : '';
@@ -220,6 +243,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     const { keys: hitKey, starts: hitStart, ends: hitEnd, breaks } = hits;
     const hitCount = hits.count;
     const breakCount = hits.breakCount;
+    candidates.count = 0;
 
     /** First hit index whose end is ≥ offset (hits are in order of end). */
     const firstEndingAtOrAfter = (offset: number): number => {
@@ -243,18 +267,24 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
       return lo < breakCount && (breaks[lo] as number) < to;
     };
-    /** The hit h has `role` for `ref` (and its Latin edges stand alone). */
-    const hasRole = (h: number, role: Role, ref: number): boolean => {
-      if (((keyFlags[hitKey[h] as number] as number) & (1 << role)) === 0) return false;
-      for (const r of keyRoles[hitKey[h] as number] as KeyRole[]) {
-        if (r.role === role && r.ref === ref && (!(r.latinStart || r.latinEnd) || latinOk(text, r, hitStart[h] as number, hitEnd[h] as number))) return true;
+    /** The role index by which hit h has `role` for `ref` (its Latin edges standing alone), or -1. */
+    const roleOf = (h: number, role: Role, ref: number): number => {
+      const key = hitKey[h] as number;
+      if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
+      for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
+        if (roleKind[r] !== role || roleRef[r] !== ref) continue;
+        const latin = keyLatin[key] as number;
+        if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
       }
-      return false;
+      return -1;
     };
+    const hasRole = (h: number, role: Role, ref: number): boolean => roleOf(h, role, ref) >= 0;
     /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
     const isAllowed = (rule: number, ps: number, pe: number): boolean => {
+      if (!anyAllow && ruleAllow[rule] === 0) return false;
       for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
         if ((hitStart[h] as number) > ps) continue;
+        if (((keyFlags[hitKey[h] as number] as number) & ALLOW_FLAG) === 0) continue;
         if (hasRole(h, Role.Allow, rule) || hasRole(h, Role.Allow, -1)) return true;
       }
       return false;
@@ -284,41 +314,40 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       return false;
     };
 
-    const candidates: Candidate[] = [];
-    const idLabelEnds: number[] = [];
-    const linkHits: [number, number, Role][] = [];
+    let idLabelEnds: number[] | null = null;
+    let linkHits: number[] | null = null;
     for (let h = 0; h < hitCount; h++) {
       const key = hitKey[h] as number;
       if (((keyFlags[key] as number) & DRIVING) === 0) continue;
       const s = hitStart[h] as number;
       const e = hitEnd[h] as number;
-      for (const role of keyRoles[key] as KeyRole[]) {
-        if ((DRIVING & (1 << role.role)) === 0) continue;
-        if ((role.latinStart || role.latinEnd) && !latinOk(text, role, s, e)) continue;
-        switch (role.role) {
+      for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
+        const role = roleKind[r] as Role;
+        if ((DRIVING & (1 << role)) === 0) continue;
+        const latin = keyLatin[key] as number;
+        if (latin !== 0 && !latinOk(text, latin, s, e)) continue;
+        switch (role) {
           case Role.Term:
-            candidates.push({ rule: role.ref, start: s, end: e, parts: [[s, e]], evasion: role.evasion });
+            pushCandidate(candidates, roleRef[r] as number, s, e, s, e, -1, -1, roleEvasion[r] as number);
             break;
-          case Role.PartA: {
-            const pair = pairWith(role.ref, s, e, role.evasion);
-            if (pair) candidates.push(pair);
+          case Role.PartA:
+            pairWith(roleRef[r] as number, s, e, roleEvasion[r] as number);
             break;
-          }
           case Role.IdLabel:
-            idLabelEnds.push(e);
+            (idLabelEnds ??= []).push(e);
             break;
           default:
-            linkHits.push([s, e, role.role]);
+            (linkHits ??= []).push(s, e, role);
         }
       }
     }
 
-    /** The best partner of an action part [as0, ae) of pair rule `rule`, as a candidate (null when none qualifies). */
-    function pairWith(rule: number, as0: number, ae: number, aev: Evasion): Candidate | null {
+    /** Adds the candidate an action part [as0, ae) of pair rule `rule` makes with its best partner, if one qualifies. */
+    function pairWith(rule: number, as0: number, ae: number, aev: number): void {
       const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
       let bestStart = -1;
       let bestEnd = -1;
-      let bestEvasion: Evasion = 'none';
+      let bestEvasion = 0;
       let bestGap = Infinity;
       const from = firstEndingAtOrAfter(Math.max(0, as0 - r.window));
       for (let h = from; h < hitCount; h++) {
@@ -339,23 +368,17 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         if (gap > bestGap) continue;
         // At the same distance the longer reward wins (领红包 over 领).
         if (gap === bestGap && be - bs0 <= bestEnd - bestStart) continue;
-        let evasion: Evasion | null = null;
-        for (const role of keyRoles[hitKey[h] as number] as KeyRole[]) {
-          if (role.role === Role.PartB && role.ref === rule && (!(role.latinStart || role.latinEnd) || latinOk(text, role, bs0, be))) {
-            evasion = role.evasion;
-            break;
-          }
-        }
-        if (evasion === null) continue;
+        const role = roleOf(h, Role.PartB, rule);
+        if (role < 0) continue;
         if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
         if (isAllowed(rule, bs0, be)) continue;
         bestStart = bs0;
         bestEnd = be;
-        bestEvasion = evasion;
+        bestEvasion = roleEvasion[role] as number;
         bestGap = gap;
       }
       // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
-      if (bestStart < 0 || isAllowed(rule, as0, ae)) return null;
+      if (bestStart < 0 || isAllowed(rule, as0, ae)) return;
       // A reward after the action runs on through adjacent reward words (即可 → 领取 → 红包): the span covers them.
       if (bestStart >= ae) {
         for (let h = firstEndingAtOrAfter(bestEnd + 1); h < hitCount && (hitStart[h] as number) <= bestEnd + 1; h++) {
@@ -364,22 +387,19 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
           }
         }
       }
-      return {
-        rule,
-        start: Math.min(as0, bestStart),
-        end: Math.max(ae, bestEnd),
-        parts: [[as0, ae], [bestStart, bestEnd]],
-        evasion: aev !== 'none' ? aev : bestEvasion,
-      };
+      pushCandidate(candidates, rule, Math.min(as0, bestStart), Math.max(ae, bestEnd), as0, ae, bestStart, bestEnd, aev !== 0 ? aev : bestEvasion);
     }
 
     /** The tenant's own links: an "open in the browser" instruction next to one of them is not external. */
     const ownLinks: [number, number][] = [];
-    if (linkHits.length > 0) {
+    if (linkHits !== null) {
       const urlRule = validatorRule.get('url');
       const taoRule = validatorRule.get('tao_token');
       const seen = new Set<string>();
-      for (const [s, e, role] of linkHits) {
+      for (let l = 0; l < linkHits.length; l += 3) {
+        const s = linkHits[l] as number;
+        const e = linkHits[l + 1] as number;
+        const role = linkHits[l + 2] as Role;
         const trigger = role === Role.LinkTld ? 'tld' : role === Role.LinkScheme ? 'scheme' : 'currency';
         const link = links.readAt(text, s, e, trigger);
         if (!link) continue;
@@ -392,40 +412,55 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         const sig = `${link.start}:${link.end}`;
         if (seen.has(sig)) continue;
         seen.add(sig);
-        candidates.push({ rule, start: link.start, end: link.end, parts: [[link.start, link.end]], evasion: null });
+        pushCandidate(candidates, rule, link.start, link.end, link.start, link.end, -1, -1, NO_KEY_EVASION);
       }
     }
 
     if (wantsDigits) {
-      for (const d of findDigitMatches(tables, text)) {
+      for (const d of findDigitMatchesAt(tables, text, hits.digitStarts, hits.digitStartCount)) {
         const rule = validatorRule.get(d.kind);
         if (rule === undefined) continue;
-        if (d.kind !== 'ip_address' && idLabelEnds.some((e) => e <= d.start && d.start - e <= IDENTIFIER_WINDOW && !crossesBreak(e, d.start))) continue;
+        if (d.kind !== 'ip_address' && idLabelEnds !== null && idLabelEnds.some((e) => e <= d.start && d.start - e <= IDENTIFIER_WINDOW && !crossesBreak(e, d.start))) continue;
         if (d.kind === 'ip_address' && isWhitelisted(d.value, whitelist)) continue;
-        candidates.push({ rule, start: d.start, end: d.end, parts: [[d.start, d.end]], evasion: null });
+        pushCandidate(candidates, rule, d.start, d.end, d.start, d.end, -1, -1, NO_KEY_EVASION);
       }
     }
 
     const findings: Finding[] = [];
-    for (const c of candidates) {
-      const rule = rules[c.rule] as Rule;
-      if (c.parts.some(([ps, pe]) => isAllowed(c.rule, ps, pe))) continue;
-      if (rule.category === 'external_link' && rule.kind === 'pair' && ownLinks.some(([ls, le]) => le >= c.start - OWN_LINK_WINDOW && ls <= c.end + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, c.start), Math.max(ls, c.end)))) continue;
-      if ((ruleUnless[c.rule] as number[]).some((id) => contextNear(id, c.start, c.end))) continue;
+    const cd = candidates.data;
+    for (let c = 0, end = candidates.count * CANDIDATE_FIELDS; c < end; c += CANDIDATE_FIELDS) {
+      const ruleIndex = cd[c] as number;
+      const start = cd[c + 1] as number;
+      const stop = cd[c + 2] as number;
+      const p1s = cd[c + 5] as number;
+      const rule = rules[ruleIndex] as Rule;
+      if (isAllowed(ruleIndex, cd[c + 3] as number, cd[c + 4] as number)) continue;
+      if (p1s >= 0 && isAllowed(ruleIndex, p1s, cd[c + 6] as number)) continue;
+      if (rule.category === 'external_link' && rule.kind === 'pair' && ownLinks.some(([ls, le]) => le >= start - OWN_LINK_WINDOW && ls <= stop + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, start), Math.max(ls, stop)))) continue;
+      const unless = ruleUnless[ruleIndex] as number[];
+      let suppressed = false;
+      for (let u = 0; u < unless.length && !suppressed; u++) suppressed = contextNear(unless[u] as number, start, stop);
+      if (suppressed) continue;
       const category = ruleSet.categories[rule.category];
       let severity: Severity = rule.severity ?? category?.severity ?? 'must_fix';
-      if ((ruleHint[c.rule] as number[]).some((id) => contextNear(id, c.start, c.end))) severity = 'info';
+      const hints = ruleHint[ruleIndex] as number[];
+      for (let u = 0; u < hints.length; u++) {
+        if (contextNear(hints[u] as number, start, stop)) {
+          severity = 'info';
+          break;
+        }
+      }
       if (severity === 'info' && !includeInfo) continue;
       const finding: Finding = {
         category: rule.category,
         severity,
-        start: c.start,
-        end: c.end,
-        text: text.slice(c.start, c.end),
+        start,
+        end: stop,
+        text: text.slice(start, stop),
         rule: rule.id,
         basis: rule.basis ?? category?.basis ?? NO_BASIS,
         message: rule.message,
-        evasions: evasionsOf(text, c.parts, c.evasion),
+        evasions: evasionsOf(text, cd[c + 3] as number, cd[c + 4] as number, p1s, cd[c + 6] as number, cd[c + 7] as number),
       };
       if (rule.suggestion) finding.suggestion = rule.suggestion;
       findings.push(finding);
@@ -433,11 +468,17 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     return mergeOverlaps(text, findings);
   }
 
-  /** Evasions seen inside the matched parts (the text between a pair's parts is not an evasion). */
-  function evasionsOf(text: string, parts: [number, number][], keyEvasion: Evasion | null): Evasion[] {
+  /**
+   * Evasions seen inside the matched parts [p0s, p0e) and [p1s, p1e) (p1s -1: one part; the text between a pair's
+   * parts is not an evasion). keyEvasion: the matched key's evasion index, or NO_KEY_EVASION for numbers and links.
+   */
+  function evasionsOf(text: string, p0s: number, p0e: number, p1s: number, p1e: number, keyEvasion: number): Evasion[] {
     let bits = 0;
     let noiseInside = false;
-    for (const [start, end] of parts) {
+    for (let part = 0; part < 2; part++) {
+      const start = part === 0 ? p0s : p1s;
+      const end = part === 0 ? p0e : p1e;
+      if (start < 0) break;
       let lastLetter = -1;
       for (let i = start; i < end; i++) {
         const c = text.charCodeAt(i);
@@ -450,16 +491,18 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
         } else if (k === KIND_INVISIBLE) bits |= EV_ZERO_WIDTH;
       }
     }
-    if (bits === 0 && !noiseInside && (keyEvasion === null || keyEvasion === 'none')) return ['none'];
+    const isKey = keyEvasion !== NO_KEY_EVASION;
+    const fromKey = isKey && keyEvasion > 0 ? (EVASIONS[keyEvasion] as Evasion) : null;
+    if (bits === 0 && !noiseInside && fromKey === null) return ['none'];
     const out = new Set<Evasion>();
-    if (keyEvasion && keyEvasion !== 'none') out.add(keyEvasion);
+    if (fromKey !== null) out.add(fromKey);
     if (bits & EV_WIDTH) out.add('width');
-    if (bits & EV_CASE && keyEvasion !== null) out.add('case');
+    if (bits & EV_CASE && isKey) out.add('case');
     if (bits & EV_TRADITIONAL) out.add('traditional');
     if (bits & EV_ZERO_WIDTH) out.add('zero_width');
     if (bits & EV_NUMERAL) out.add('numeral');
     // Separators inside a term are an evasion; inside a number or a link they are its formatting.
-    if (noiseInside && keyEvasion !== null) out.add('separator');
+    if (noiseInside && isKey) out.add('separator');
     return out.size === 0 ? ['none'] : [...out];
   }
 
@@ -470,31 +513,101 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
 
   return {
     scan,
-    stats: { patterns: keys.length, states: matcher.stateCount, bytes: matcher.bytes, buildMs },
+    stats: { patterns, states: matcher.stateCount, bytes: matcher.bytes, buildMs },
   };
+}
+
+const EVASION_INDEX = new Map<Evasion, number>(EVASIONS.map((e, i) => [e, i]));
+/** A candidate's evasion slot for numbers and links (no key matched: case and separators are their formatting). */
+const NO_KEY_EVASION = 255;
+const ALLOW_FLAG = 1 << Role.Allow;
+
+/**
+ * Candidates of one scan as rows of numbers — rule, start, end, first part's start and end, second part's start and
+ * end (-1 for one part), evasion index — so only those that survive the rules become objects.
+ */
+const CANDIDATE_FIELDS = 8;
+interface Candidates {
+  data: Int32Array;
+  count: number;
+}
+
+function newCandidates(): Candidates {
+  return { data: new Int32Array(CANDIDATE_FIELDS * 256), count: 0 };
+}
+
+function pushCandidate(c: Candidates, rule: number, start: number, end: number, p0s: number, p0e: number, p1s: number, p1e: number, evasion: number): void {
+  let at = c.count * CANDIDATE_FIELDS;
+  if (at === c.data.length) {
+    const next = new Int32Array(c.data.length * 2);
+    next.set(c.data);
+    c.data = next;
+  }
+  const d = c.data;
+  d[at++] = rule;
+  d[at++] = start;
+  d[at++] = end;
+  d[at++] = p0s;
+  d[at++] = p0e;
+  d[at++] = p1s;
+  d[at++] = p1e;
+  d[at] = evasion;
+  c.count++;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { block: 3, must_fix: 2, info: 1 };
 
 /** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
 function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
   // Ties (the same span from two rules) resolve by rule id, so the report does not depend on the order rules ran in.
-  findings.sort((a, b) => a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  // (The sort is stable: findings already in order, as they mostly come, are left as they are without sorting.)
+  if (!inOrder(findings, bySpanThenRule)) findings.sort(bySpanThenRule);
   const out: Finding[] = [];
-  const lastOf = new Map<Category, number>();
+  // The last finding kept per category, as [category, index] pairs: a document has findings in a few categories.
+  const lastOf: (Category | number)[] = [];
   for (const f of findings) {
-    const at = lastOf.get(f.category);
+    let slot = -1;
+    for (let c = 0; c < lastOf.length; c += 2) {
+      if (lastOf[c] === f.category) {
+        slot = c;
+        break;
+      }
+    }
+    const at = slot < 0 ? undefined : (lastOf[slot + 1] as number);
     const prev = at === undefined ? undefined : out[at];
     if (prev && at !== undefined && f.start < prev.end) {
       const keep = SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity] ? f : prev;
-      const evasions = [...new Set([...prev.evasions, ...f.evasions])].filter((e, _, all) => e !== 'none' || all.length === 1);
+      const evasions = unionOfEvasions(prev.evasions, f.evasions);
       const end = Math.max(prev.end, f.end);
       out[at] = { ...keep, start: prev.start, end, text: text.slice(prev.start, end), evasions };
       continue;
     }
-    lastOf.set(f.category, out.length);
+    if (slot < 0) lastOf.push(f.category, out.length);
+    else lastOf[slot + 1] = out.length;
     out.push(f);
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+  return inOrder(out, bySpan) ? out : out.sort(bySpan);
+}
+
+/** Both lists' evasions in order of first mention, 'none' only when it is all there is. */
+function unionOfEvasions(a: readonly Evasion[], b: readonly Evasion[]): Evasion[] {
+  const out: Evasion[] = [];
+  for (const e of a) if (e !== 'none' && !out.includes(e)) out.push(e);
+  for (const e of b) if (e !== 'none' && !out.includes(e)) out.push(e);
+  return out.length === 0 ? ['none'] : out;
+}
+
+function bySpanThenRule(a: Finding, b: Finding): number {
+  return a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+function bySpan(a: Finding, b: Finding): number {
+  return a.start - b.start || a.end - b.end;
+}
+
+function inOrder(findings: readonly Finding[], compare: (a: Finding, b: Finding) => number): boolean {
+  for (let i = 1; i < findings.length; i++) if (compare(findings[i - 1] as Finding, findings[i] as Finding) > 0) return false;
+  return true;
 }
 
