@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import tablesJson from '../../../resources/compliance/tables.json';
+import tablesJson from '../../../resources/compliance/tables.json' with { type: 'json' };
 import { buildCharTables } from '../../../shared/compliance/chars';
 import { createDefaultScanner, defaultRuleSet } from '../../../shared/compliance/default-scanner';
 import { createScanner } from '../../../shared/compliance/scanner';
