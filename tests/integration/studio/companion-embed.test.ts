@@ -7,29 +7,10 @@ import { SecretBox, keyFileSealer } from '../../../electron/studio/companion-lin
 import { createStudioHost, type StudioHost } from '../../../electron/studio/host';
 import { callOk } from '../../helpers/host';
 import { listFiles, tempDir } from '../../helpers/temp-dir';
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
-/** The same command line the studio runs in production, on the sources through tsx. */
-const launcher = { execPath: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron', 'cli', 'index.ts')] };
+import { cliLauncher, companionState } from '../../helpers/embedded';
 
 function openEmbedded(dataDir: string): StudioHost {
-  return createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher, sealer: keyFileSealer(dataDir) } });
-}
-
-/** Resolves when the host reports the embedded companion in `state` (events, not sleeps). */
-function companionState(host: StudioHost, state: CompanionStatus['state']): Promise<CompanionStatus> {
-  return new Promise((resolve) => {
-    const check = (status: CompanionStatus) => {
-      if (status.state !== state) return false;
-      off();
-      resolve(status);
-      return true;
-    };
-    const off = host.on((e) => {
-      if (e.event === 'companion.changed') check(e.payload as CompanionStatus);
-    });
-    void host.dispatch('companion.status', {}).then((r) => r.ok && check(r.value as CompanionStatus));
-  });
+  return createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) } });
 }
 
 /** Child processes of `parent` whose command line names `what` (Linux: ps by parent pid). */
@@ -94,7 +75,7 @@ describe.skipIf(process.platform !== 'linux')('the embedded companion and sandbo
 
   it('stop when the studio host dies, even by SIGKILL, instead of living on as orphans', async () => {
     const dataDir = tempDir();
-    const studio = spawn(launcher.execPath, [...launcher.args, 'serve', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const studio = spawn(cliLauncher.execPath, [...cliLauncher.args, 'serve', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<URL>((resolve, reject) => {
         let out = '';

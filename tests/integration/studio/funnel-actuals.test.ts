@@ -8,33 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CompanionStatus } from '../../../shared/contract/index';
 import { epochToChinaTime } from '../../../shared/funnel/time';
 import { keyFileSealer, SecretBox } from '../../../electron/studio/companion-link/secret-box';
-import type { StudioHost } from '../../../electron/studio/host';
 import { COURSE, eventually, payByPhone, startPayPair } from '../../helpers/companion-pay';
 import { ok, pairMember } from '../../helpers/companion';
 import { callOk, openHost } from '../../helpers/host';
 import { AES_KEY, OA_APP_ID, OA_SECRET, PUSH_TOKEN, control, officialAccount } from '../../helpers/sandbox';
 import { tempDir } from '../../helpers/temp-dir';
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
-const launcher = { execPath: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron', 'cli', 'index.ts')] };
-
-function companionState(host: StudioHost, state: CompanionStatus['state']): Promise<CompanionStatus> {
-  return new Promise((resolve) => {
-    const check = (status: CompanionStatus) => {
-      if (status.state !== state) return false;
-      off();
-      resolve(status);
-      return true;
-    };
-    const off = host.on((e) => {
-      if (e.event === 'companion.changed') check(e.payload as CompanionStatus);
-    });
-    void host.dispatch('companion.status', {}).then((r) => r.ok && check(r.value as CompanionStatus));
-  });
-}
+import { cliLauncher, companionState } from '../../helpers/embedded';
 
 describe('funnels.actuals', () => {
   it('counts scans, follows and paid orders per node by tracking scene and time window', async () => {
@@ -50,7 +31,7 @@ describe('funnels.actuals', () => {
       JSON.stringify({ oaAppId: 'wx0000000000000001', webAppId: 'wx0000000000000002', mode: 'remote', remoteUrl: companion.url }),
     );
     new SecretBox<Record<string, string>>(dataDir, keyFileSealer(dataDir)).update({ remoteDeviceToken: viewer.token });
-    const host = openHost(dataDir, { companion: { launcher, sealer: keyFileSealer(dataDir) } });
+    const host = openHost(dataDir, { companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) } });
     await companionState(host, 'ready');
 
     // The poster-QR step of a plan, running from an hour ago to tomorrow (China time, the sandbox's clock).

@@ -3,7 +3,6 @@
  * official-account QR created through the companion's `scenes.create`; a sandbox user scanning it from the exported
  * pixels and following is recorded by the companion against that poster's inviter.
  */
-import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
@@ -13,9 +12,7 @@ import { createStudioHost, type StudioHost } from '../../../electron/studio/host
 import { sceneOwnerId } from '../../../shared/poster/index';
 import { callOk } from '../../helpers/host';
 import { tempDir } from '../../helpers/temp-dir';
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
-const launcher = { execPath: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron', 'cli', 'index.ts')] };
+import { cliLauncher } from '../../helpers/embedded';
 
 function ready(host: StudioHost): Promise<CompanionStatus> {
   return new Promise((resolve) => {
@@ -38,7 +35,7 @@ async function phone<T>(origin: string, route: string, body: unknown): Promise<T
 describe.skipIf(process.platform !== 'linux')('poster QR codes through the companion', () => {
   it('exports a parametric QR whose follow is attributed to the poster’s inviter', async () => {
     const dataDir = tempDir();
-    const host = createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher, sealer: keyFileSealer(dataDir) } });
+    const host = createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) } });
     try {
       const status = await ready(host);
       const poster = await callOk(host, 'posters.create', { name: '邀请', templateId: 'invite-warm-1080x1920' });

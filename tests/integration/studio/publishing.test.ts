@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CompanionStatus, MethodInput, MethodOutput } from '../../../shared/contract/index';
+import type { MethodInput, MethodOutput } from '../../../shared/contract/index';
 import type { Course } from '../../../shared/domain/course';
 import { SecretBox, keyFileSealer } from '../../../electron/studio/companion-link/secret-box';
 import type { StudioHost } from '../../../electron/studio/host';
@@ -17,24 +17,7 @@ import { pngBytes } from '../../helpers/images';
 import { API_V3_KEY, MCH_ID, MCH_SERIAL, TEST_PRIVATE_KEY_PEM, startPaySandbox } from '../../helpers/pay';
 import { AES_KEY, OA_APP_ID, OA_SECRET, PUSH_TOKEN, WEB_APP_ID, control, officialAccount } from '../../helpers/sandbox';
 import { tempDir } from '../../helpers/temp-dir';
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
-const launcher = { execPath: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron', 'cli', 'index.ts')] };
-
-function companionState(host: StudioHost, state: CompanionStatus['state']): Promise<CompanionStatus> {
-  return new Promise((resolve) => {
-    const check = (status: CompanionStatus) => {
-      if (status.state !== state) return false;
-      off();
-      resolve(status);
-      return true;
-    };
-    const off = host.on((e) => {
-      if (e.event === 'companion.changed') check(e.payload as CompanionStatus);
-    });
-    void host.dispatch('companion.status', {}).then((r) => r.ok && check(r.value as CompanionStatus));
-  });
-}
+import { cliLauncher, companionState } from '../../helpers/embedded';
 
 /** Sandbox (official account with safe-mode pushes, test merchant) ↔ companion ↔ studio host paired as an editor. */
 async function setUp() {
@@ -55,7 +38,7 @@ async function setUp() {
   const dataDir = tempDir();
   fs.writeFileSync(path.join(dataDir, 'companion-link.json'), JSON.stringify({ oaAppId: OA_APP_ID, webAppId: WEB_APP_ID, mode: 'remote', remoteUrl: c.url }));
   new SecretBox<Record<string, string>>(dataDir, keyFileSealer(dataDir)).update({ remoteDeviceToken: editor.token });
-  const host = openHost(dataDir, { companion: { launcher, sealer: keyFileSealer(dataDir) } });
+  const host = openHost(dataDir, { companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) } });
   await companionState(host, 'ready');
   return { sandbox, c, owner, host, dataDir };
 }
@@ -154,7 +137,7 @@ describe('publishing a course to the official account', () => {
     await callOk(host, 'publish.start', { courseId: course.id });
     await host.close();
 
-    const again = openHost(dataDir, { companion: { launcher, sealer: keyFileSealer(dataDir) } });
+    const again = openHost(dataDir, { companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) } });
     const events = recordEvents(again);
     await eventually(
       async () => events.filter((e) => e.event === 'publish.changed').map((e) => (e.payload as { job: { state: string } }).job.state),

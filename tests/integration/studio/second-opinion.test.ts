@@ -7,33 +7,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CompanionStatus } from '../../../shared/contract/index';
 import { SecretBox, keyFileSealer } from '../../../electron/studio/companion-link/secret-box';
-import { createStudioHost, type StudioHost } from '../../../electron/studio/host';
+import { createStudioHost } from '../../../electron/studio/host';
 import { MINI_APP_ID, MINI_SECRET, miniProgram } from '../../helpers/mini-program';
 import { OA_APP_ID, control, startSandbox } from '../../helpers/sandbox';
 import { ok, openCompanion, pairMember, pairOwner } from '../../helpers/companion';
 import { callError, callOk, openHost } from '../../helpers/host';
 import { listFiles, tempDir } from '../../helpers/temp-dir';
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
-const launcher = { execPath: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron', 'cli', 'index.ts')] };
-
-/** Resolves when the host reports its companion in `state` (events, not sleeps). */
-function companionState(host: StudioHost, state: CompanionStatus['state']): Promise<CompanionStatus> {
-  return new Promise((resolve) => {
-    const check = (status: CompanionStatus) => {
-      if (status.state !== state) return false;
-      off();
-      resolve(status);
-      return true;
-    };
-    const off = host.on((e) => {
-      if (e.event === 'companion.changed') check(e.payload as CompanionStatus);
-    });
-    void host.dispatch('companion.status', {}).then((r) => r.ok && check(r.value as CompanionStatus));
-  });
-}
+import { cliLauncher, companionState } from '../../helpers/embedded';
 
 /** Child processes of this test whose command line names `what` (Linux: ps by parent pid). */
 function children(what: string): number[] {
@@ -71,7 +52,7 @@ async function remoteSetUp(options: { miniProgram?: boolean } = {}) {
   );
   new SecretBox<Record<string, string>>(dataDir, keyFileSealer(dataDir)).update({ remoteDeviceToken: viewer.token });
   const lines: string[] = [];
-  const host = openHost(dataDir, { companion: { launcher, sealer: keyFileSealer(dataDir) }, log: (line) => lines.push(line) });
+  const host = openHost(dataDir, { companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) }, log: (line) => lines.push(line) });
   expect(await companionState(host, 'ready')).toMatchObject({ mode: 'remote', companionUrl: c.url });
   return { sandbox, c, owner, host, lines };
 }
@@ -145,7 +126,7 @@ describe('compliance.secondOpinion', () => {
 describe.skipIf(process.platform !== 'linux')('compliance.secondOpinion, embedded', () => {
   it('works out of the box: the embedded set-up gives the companion a sandbox mini program and a review openid', async () => {
     const dataDir = tempDir();
-    const host = createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher, sealer: keyFileSealer(dataDir) } });
+    const host = createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) } });
     try {
       await companionState(host, 'ready');
       const settings = await callOk(host, 'team.settings', {});

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CompanionStatus, SyncStatus } from '../../../shared/contract/index';
 import { keyFileSealer } from '../../../electron/studio/companion-link/secret-box';
@@ -6,9 +5,7 @@ import { createStudioHost, type StudioHost } from '../../../electron/studio/host
 import { callOk } from '../../helpers/host';
 import { syncState } from '../../helpers/sync';
 import { tempDir } from '../../helpers/temp-dir';
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
-const launcher = { execPath: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron', 'cli', 'index.ts')] };
+import { cliLauncher } from '../../helpers/embedded';
 
 function companionReady(host: StudioHost): Promise<void> {
   return new Promise((resolve) => {
@@ -30,7 +27,7 @@ function companionReady(host: StudioHost): Promise<void> {
 describe.skipIf(process.platform !== 'linux')('sync through the companion link', () => {
   it('sends what the workspace had to the embedded companion in the background and reports synced', async () => {
     const dataDir = tempDir();
-    const host = createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher, sealer: keyFileSealer(dataDir) } });
+    const host = createStudioHost({ dataDir, shell: 'browser', checkOutputs: true, companion: { launcher: cliLauncher, sealer: keyFileSealer(dataDir) } });
     try {
       const course = await callOk(host, 'courses.create', { title: '离线时写的课' });
       await callOk(host, 'courses.save', { ...course, baseVersion: course.version, chapters: [{ id: 'c1', title: '一', lessons: [{ id: 'l1', title: '课' }] }] });

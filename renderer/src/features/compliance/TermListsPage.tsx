@@ -7,15 +7,7 @@ import { categoryFromFileName } from '../../../../shared/domain/compliance-label
 import { useApp, useStores } from '../../app/stores';
 import { usePolledCall } from '../../app/use-polled-call';
 import './compliance.css';
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
+import { readAsBase64 } from '../../api/read-file';
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 

@@ -7,17 +7,9 @@ import { FieldError } from '../../components/FieldError';
 import { useEditor, useEditorStore } from './CourseEditor';
 import { EMPTY_COVER_CROPS } from '../../../../shared/preview/crop';
 import { CoverCropEditor } from '../preview/CoverCropEditor';
+import { readAsBase64 } from '../../api/read-file';
 
 const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp';
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /**
  * Picks a cover from disk. The host copies it into the workspace (content-addressed) and checks it is really an

@@ -15,6 +15,7 @@ import { takeBodySelection } from './body-jump';
 import { docText, lessonExtensions } from './extensions';
 import { BodyHistoryPanel } from './BodyHistoryPanel';
 import './lesson-body.css';
+import { readAsBase64 } from '../../api/read-file';
 
 const BodyContext = createContext<LessonBodyStore | null>(null);
 
@@ -391,11 +392,3 @@ function BodySaveStatus() {
   );
 }
 
-function readAsBase64(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}

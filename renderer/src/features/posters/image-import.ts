@@ -1,14 +1,6 @@
 /** Imports an image file chosen by the creator into the media library (the host checks it is an image) and gives its hash. */
 import type { StudioClient } from '../../api/client';
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
+import { readAsBase64 } from '../../api/read-file';
 
 export async function importImage(client: StudioClient, file: File): Promise<string> {
   const media = await client.call('media.importImage', { fileName: file.name, dataBase64: await readAsBase64(file) });
