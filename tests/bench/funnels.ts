@@ -9,7 +9,6 @@
  *    DrawFrame events and main-thread tasks longer than 16 ms are printed. A report, not a test.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import { chromium } from '@playwright/test';
 import {
   NODE_KINDS,
@@ -23,7 +22,8 @@ import {
 } from '../../shared/funnel/index';
 import { prng } from '../helpers/prng';
 import { makeDataDir, startStudio, stopStudio } from '../e2e/support/studio-process';
-import { ms, reportLine, stats } from './support/stats';
+import { ms, reportLine } from './support/stats';
+import { FRAME_TRACE_CATEGORIES, callStudio, printFrameFigures } from './support/browser-frames';
 
 /** Columns of 10 nodes; each node feeds 1–2 nodes of the next columns (a DAG), times spread over three months. */
 function bigPlan(nodeCount = 200): FunnelDocument {
@@ -89,16 +89,7 @@ const dataDir = makeDataDir();
 const studio = await startStudio(dataDir);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
 try {
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const res = await fetch(`${studio.origin}/api/call`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` },
-      body: JSON.stringify({ method, input }),
-    });
-    const body = (await res.json()) as { ok: boolean; value: T; error?: unknown };
-    if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.value;
-  };
+  const call = <T>(method: string, input: unknown): Promise<T> => callStudio<T>(studio, method, input);
   const created = await call<{ id: string; version: number }>('funnels.create', { name: plan.name });
   await call('funnels.save', { id: created.id, baseVersion: created.version, document: plan });
 
@@ -114,37 +105,14 @@ try {
   const x0 = box.x + box.width / 2;
   const y0 = box.y + box.height / 2;
 
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel'] });
+  await browser.startTracing(page, { categories: FRAME_TRACE_CATEGORIES });
   await page.mouse.move(x0, y0);
   await page.mouse.down();
   const steps = 120;
   for (let i = 1; i <= steps; i++) await page.mouse.move(x0 + (i * 300) / steps, y0 + Math.sin(i / 10) * 80);
   await page.mouse.up();
   await page.waitForTimeout(200);
-  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: Array<{ name: string; ts: number; dur?: number; ph: string; args?: Record<string, unknown> }> };
-
-  const frames = trace.traceEvents.filter((e) => e.name === 'DrawFrame').map((e) => e.ts).sort((a, b) => a - b);
-  const intervals = frames.slice(1).map((ts, i) => (ts - frames[i]!) / 1000);
-  const tasks = trace.traceEvents.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && (e.dur ?? 0) > 0).map((e) => (e.dur ?? 0) / 1000);
-  const long = tasks.filter((d) => d > 16);
-  console.log(`\nDrag on the ${plan.nodes.length}-node canvas — Chromium ${browser.version()}, ${steps} mouse moves, Chrome trace through Playwright`);
-  if (intervals.length > 1) {
-    const s = stats(intervals);
-    console.log(`  frames ${frames.length}   interval median ${s.median.toFixed(1)} ms   p95 ${s.p95.toFixed(1)} ms   max ${Math.max(...intervals).toFixed(1)} ms   (target < 16 ms)`);
-  } else {
-    console.log('  no DrawFrame events in the trace');
-  }
-  // Work done for each mouse move (React, React Flow, the store), independent of how the compositor schedules frames.
-  const moves = trace.traceEvents.filter((e) => e.name === 'EventDispatch' && e.ph === 'X' && (e.args?.data as { type?: string } | undefined)?.type === 'mousemove').map((e) => (e.dur ?? 0) / 1000);
-  if (moves.length > 0) {
-    const m = stats(moves);
-    console.log(`  mousemove handling ${moves.length}   median ${m.median.toFixed(2)} ms   p95 ${m.p95.toFixed(2)} ms   max ${Math.max(...moves).toFixed(1)} ms`);
-  }
-  if (tasks.length > 0) {
-    const t = stats(tasks);
-    console.log(`  tasks ${tasks.length}   median ${t.median.toFixed(2)} ms   p95 ${t.p95.toFixed(2)} ms   longest ${Math.max(...tasks).toFixed(1)} ms   over 16 ms: ${long.length}`);
-  }
-  console.log(`  machine load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores (frame figures are only meaningful on a quiet machine)`);
+  printFrameFigures(await browser.stopTracing(), `\nDrag on the ${plan.nodes.length}-node canvas — Chromium ${browser.version()}, ${steps} mouse moves, Chrome trace through Playwright`);
   const saved = await call<{ version: number }>('funnels.get', { id: created.id });
   console.log(`  saves after the drag: version ${created.version + 1} → ${saved.version} (one drop = one change)`);
 } finally {

@@ -16,7 +16,8 @@ import { createStudioHost, type StudioHost } from '../../electron/studio/host';
 import type { BatchProgress } from '../../shared/poster/contract';
 import { findTemplate, type PosterElement } from '../../shared/poster/index';
 import { makeDataDir, startStudio, stopStudio } from '../e2e/support/studio-process';
-import { ms, reportLine, stats } from './support/stats';
+import { ms, reportLine } from './support/stats';
+import { FRAME_TRACE_CATEGORIES, callStudio, printFrameFigures } from './support/browser-frames';
 
 async function call<T>(host: StudioHost, method: string, input: unknown): Promise<T> {
   const result = await host.dispatch(method, input);
@@ -101,16 +102,7 @@ async function editorFrames(): Promise<void> {
   const studio = await startStudio(dataDir);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   try {
-    const api = async <T>(method: string, input: unknown): Promise<T> => {
-      const res = await fetch(`${studio.origin}/api/call`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${studio.token}` },
-        body: JSON.stringify({ method, input }),
-      });
-      const body = (await res.json()) as { ok: boolean; value: T; error?: unknown };
-      if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-      return body.value;
-    };
+    const api = <T>(method: string, input: unknown): Promise<T> => callStudio<T>(studio, method, input);
     const created = await api<PosterOut & { name: string }>('posters.create', { name: '两百个元素', templateId: 'checkin-calendar-1080x1920' });
     const template = findTemplate('checkin-calendar-1080x1920')!.document;
     await api('posters.save', { id: created.id, baseVersion: created.version, name: created.name, document: { ...template, elements: twoHundred(template.elements) } });
@@ -126,22 +118,13 @@ async function editorFrames(): Promise<void> {
     const qr = template.elements.find((e) => e.type === 'qr')!;
     const start = { x: stage.x + (qr.x + qr.width / 2) * 0.4, y: stage.y + (qr.y + qr.height / 2) * 0.4 };
     await page.mouse.click(start.x, start.y);
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame'] });
+    await browser.startTracing(page, { categories: FRAME_TRACE_CATEGORIES });
     await page.mouse.move(start.x, start.y);
     await page.mouse.down();
     for (let i = 1; i <= 120; i++) await page.mouse.move(start.x - 150 + 300 * Math.abs(Math.sin(i / 20)), start.y - i * 0.8);
     await page.mouse.up();
     await page.waitForTimeout(300);
-    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: { name: string; ts: number; dur?: number; ph: string; args?: { data?: { type?: string } } }[] };
-    const frames = trace.traceEvents.filter((e) => e.name === 'DrawFrame').map((e) => e.ts / 1000).sort((a, b) => a - b);
-    const intervals = frames.slice(1).map((t, i) => t - frames[i]!);
-    const moves = trace.traceEvents.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'mousemove' && e.dur !== undefined).map((e) => e.dur! / 1000);
-    console.log(`Editor with 200 elements — Chromium ${browser.version()}, 120-step drag, from the trace`);
-    if (intervals.length) {
-      const s = stats(intervals);
-      console.log(`  frame interval (DrawFrame)     median ${s.median.toFixed(1)} ms   p95 ${s.p95.toFixed(1)} ms   (${intervals.length} frames)`);
-    } else console.log('  frame interval: no DrawFrame events in the trace');
-    if (moves.length) console.log(reportLine('  mousemove handling (EventDispatch)', moves, 16.7, 'one frame at 60 Hz'));
+    printFrameFigures(await browser.stopTracing(), `Editor with 200 elements — Chromium ${browser.version()}, 120-step drag, from the trace`);
   } finally {
     await browser.close();
     await stopStudio(studio, 'SIGTERM');
