@@ -51,7 +51,7 @@ function unreachable(url: string, error: unknown): StudioError {
 }
 
 async function refusal(response: Response): Promise<StudioError> {
-  let parsed: { code: string; message: string; details?: Record<string, unknown> } | null = null;
+  let parsed: { code: string; message: string; details?: Record<string, unknown> } | null;
   try {
     const result = companionErrorSchema.safeParse(await response.json());
     parsed = result.success ? result.data.error : null;
