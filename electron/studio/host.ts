@@ -285,6 +285,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
           media,
           log,
           coverArrived: (id, hash, crops) => sync.coverArrived(id, hash, crops),
+          imageArrived: (hash) => lessonBodies.imageArrived(hash),
           ...(options.sync?.random ? { random: options.sync.random } : {}),
           ...(options.sync?.backoff ? { backoff: options.sync.backoff } : {}),
         }),

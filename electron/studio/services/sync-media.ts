@@ -131,6 +131,8 @@ export interface SyncMediaOptions {
   log: (line: string) => void;
   /** A cover left off a course applied from the team has arrived: put it on if nothing changed here since. */
   coverArrived: (courseId: string, hash: string, crops: CoverCrops | null) => void;
+  /** A file arrived that synced lesson bodies may show as an image. */
+  imageArrived: (hash: string) => void;
   random?: () => number;
   backoff?: { baseMs: number; maxMs: number };
 }
@@ -300,7 +302,8 @@ export class SyncMedia {
       let offset = 0;
       const flush = async () => {
         if (filled === 0) return;
-        await library.chunk({ sessionId: sessionId!, offset, data: new Uint8Array(buffer.subarray(0, filled)) });
+        // The library has written the bytes when this resolves, so the buffer is free to fill again.
+        await library.chunk({ sessionId: sessionId!, offset, data: buffer.subarray(0, filled) });
         offset += filled;
         filled = 0;
       };
@@ -335,8 +338,9 @@ export class SyncMedia {
     }
   }
 
-  /** A file landed: covers waiting for it go on. */
+  /** A file landed: bodies showing it list it, covers waiting for it go on. */
   private landed(hash: string): void {
+    this.options.imageArrived(hash);
     for (const { key, value } of this.stmt.covers.all()) {
       const pending = JSON.parse(value) as { hash: string; crops: CoverCrops | null };
       if (pending.hash !== hash) continue;

@@ -308,8 +308,9 @@ export class SyncService {
       this.failed(error);
       return this.status();
     }
-    // Files the pulled rows name: fetched now, but never at the cost of the rows (they are applied already).
-    await this.media?.fetchWanted().catch((error: unknown) => this.options.log(`sync: media download failed (${(error as Error).message})`));
+    // Files the pulled rows name, never at the cost of the rows (applied already). With the background lanes running,
+    // the media lane fetches them (with its own retries); otherwise this call waits for them.
+    if (!this.running) await this.media?.fetchWanted().catch((error: unknown) => this.options.log(`sync: media download failed (${(error as Error).message})`));
     if (pushError) this.failed(pushError);
     else {
       this.succeeded();

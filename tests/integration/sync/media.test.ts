@@ -10,7 +10,7 @@ import { defaultLessonTypeDetails } from '../../../shared/domain/course-types';
 import { MEDIA_LIMITS } from '../../../shared/domain/media';
 import { openCompanion, pairMember, pairOwner } from '../../helpers/companion';
 import { callError, callOk } from '../../helpers/host';
-import { pngBytes } from '../../helpers/images';
+import { jpegBytes, pngBytes } from '../../helpers/images';
 import { mp4Bytes, videoOptions } from '../../helpers/media-files';
 import { openDesktop, syncState, type Desktop } from '../../helpers/sync';
 
@@ -92,9 +92,12 @@ describe('media travels with sync through the companion', () => {
     const a = openDesktop(url, ownerToken);
     const b = openDesktop(url, editorToken);
     const made = await videoCourse(a);
+    const image = jpegBytes(40, 30);
+    const imageHash = await importFile(a.host, image, '图.jpg');
+    await callOk(a.host, 'lessons.saveBody', { courseId: made.courseId, lessonId: 'l-1', baseVersion: 0, html: `<p>看图</p><p><img src="studio-media:${imageHash}" alt="图"></p>` });
     expect(await callOk(a.host, 'sync.now', {})).toMatchObject({ state: 'synced', pending: 0 });
-    // Stored on the companion under their hashes before the row went out.
-    expect(companionBlobs(companion.dataDir).map((f) => path.basename(f)).sort()).toEqual([made.coverHash, made.videoHash].sort());
+    // Stored on the companion under their hashes before the rows went out.
+    expect(companionBlobs(companion.dataDir).map((f) => path.basename(f)).sort()).toEqual([made.coverHash, made.videoHash, imageHash].sort());
 
     const changed: string[] = [];
     b.host.on((e) => {
@@ -104,7 +107,10 @@ describe('media travels with sync through the companion', () => {
 
     expect(fileOn(b, made.coverHash).equals(made.cover)).toBe(true);
     expect(fileOn(b, made.videoHash).equals(made.video)).toBe(true);
-    expect(changed.sort()).toEqual([made.coverHash, made.videoHash].sort());
+    expect(fileOn(b, imageHash).equals(image)).toBe(true);
+    expect(changed.sort()).toEqual([made.coverHash, made.videoHash, imageHash].sort());
+    // The body that shows the image lists it once it is here (usages, publishing).
+    expect((await callOk(b.host, 'media.usages', { hash: imageHash })).items).toMatchObject([{ kind: 'lessonBodyImage', lessonId: 'l-1' }]);
     // Imported through the library's own path: probed like a local import.
     const onA = await callOk(a.host, 'media.get', { hash: made.videoHash });
     const onB = await callOk(b.host, 'media.get', { hash: made.videoHash });
