@@ -34,7 +34,9 @@ export async function syncMediaRoutes(app: FastifyInstance, _opts: CompanionOpti
       const { stream, size } = app.companion.syncMedia.open(hash);
       reply.header('Content-Type', 'application/octet-stream');
       reply.header('Content-Length', String(size));
-      return reply.send(stream);
+      // One file per connection: a streamed answer left in a client's keep-alive pool would hold up the server's close.
+      reply.header('Connection', 'close');
+      return stream;
     },
   });
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,10 @@ import { syncMediaPath } from '../../../shared/companion/api';
 import { StudioError, type EventEnvelope } from '../../../shared/contract/index';
 import { defaultLessonTypeDetails } from '../../../shared/domain/course-types';
 import { MEDIA_LIMITS } from '../../../shared/domain/media';
-import { openCompanion, pairMember, pairOwner } from '../../helpers/companion';
+import { startCompanion } from '../../../electron/companion/app';
+import { createLogger } from '../../../electron/companion/log';
+import { BOOTSTRAP_CODE, openCompanion, pairMember, pairOwner, testConfig } from '../../helpers/companion';
+import { tempDir } from '../../helpers/temp-dir';
 import { callError, callOk } from '../../helpers/host';
 import { jpegBytes, pngBytes } from '../../helpers/images';
 import { mp4Bytes, videoOptions } from '../../helpers/media-files';
@@ -201,6 +204,28 @@ describe('media travels with sync through the companion', () => {
     await callOk(b.host, 'sync.now', {});
     expect(fileOn(b, made.videoHash).equals(made.video)).toBe(true);
     expect(companionBlobs(companion.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('a partial upload survives a companion restart and continues from the same byte', async () => {
+    // The first run is started by hand: it is stopped in the middle of the test, not when the test ends.
+    const dataDir = tempDir('companion-restart-');
+    const masterKey = randomBytes(32);
+    const deps = { masterKey, bootstrapPairingCode: BOOTSTRAP_CODE, logger: createLogger({ level: 'silent' }), checkResponses: true };
+    const first = await startCompanion(testConfig(dataDir), deps);
+    const ownerToken = await pairOwner(first.app);
+    const bytes = Buffer.alloc(5000, 3);
+    const hash = sha256(bytes);
+    expect((await put(first.url!, ownerToken, hash, 0, bytes.length, bytes.subarray(0, 2000))).status).toBe(200);
+    await first.close();
+
+    const again = await openCompanion({ listen: true, dataDir, masterKey });
+    const remote = mediaRemoteAt(() => ({ url: again.url!, token: ownerToken }));
+    expect(await remote.has([hash])).toEqual([{ hash, stored: false, received: 2000 }]);
+    expect(await remote.upload(hash, 2000, bytes.length, new Uint8Array(bytes.subarray(2000)))).toEqual({ hash, stored: true, received: 5000 });
+    const download = await remote.download(hash, new AbortController().signal);
+    const parts: Uint8Array[] = [];
+    for await (const part of download.body) parts.push(part);
+    expect(Buffer.concat(parts).equals(bytes)).toBe(true);
   });
 
   it('an upload whose bytes do not hash to its name is refused and nothing is kept', async () => {
