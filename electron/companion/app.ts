@@ -15,6 +15,7 @@ import type { CompanionDeps } from './plugins/types';
 import { apiRoutes } from './routes/api';
 import { oauthRoutes } from './routes/oauth';
 import { payNotifyRoutes } from './routes/pay-notify';
+import { syncMediaRoutes } from './routes/sync-media';
 import { wechatEventRoutes } from './routes/wechat-events';
 
 export type { CompanionDeps } from './plugins/types';
@@ -43,6 +44,7 @@ export async function buildCompanion(config: CompanionConfig, deps: CompanionDep
   await app.register(oauthRoutes, opts);
   await app.register(wechatEventRoutes, opts);
   await app.register(payNotifyRoutes, opts);
+  await app.register(syncMediaRoutes, opts);
   await app.ready();
   return app;
 }

@@ -34,6 +34,7 @@ import { PackageService } from './services/packages';
 import { PackageJobs, type HostFilePicker } from './services/package-jobs';
 import { SearchIndex } from './services/search';
 import { SyncService, remoteOver, type SyncRemote } from './services/sync';
+import { SyncMedia, mediaRemoteAt, type SyncMediaRemote } from './services/sync-media';
 import { VersionService } from './services/versions';
 import { FunnelService } from './services/funnels';
 import { CompanionCache } from './services/companion-cache';
@@ -71,7 +72,7 @@ export interface HostOptions {
    * Team sync. `remote` replaces the companion link as the companion to sync with (tests: a companion of their own);
    * `auto: false` leaves syncing to `sync.now` (deterministic tests); the rest tunes backoff and the long poll.
    */
-  sync?: { remote?: SyncRemote | null; auto?: boolean; random?: () => number; backoff?: { baseMs: number; maxMs: number }; longPollMs?: number };
+  sync?: { remote?: SyncRemote | null; media?: SyncMediaRemote | null; auto?: boolean; random?: () => number; backoff?: { baseMs: number; maxMs: number }; longPollMs?: number };
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -160,6 +161,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
 
   let link: CompanionLink | null = null;
   const linkRemote = remoteOver({ call: (name, parts) => requireLink().call(name, parts) });
+  const linkMediaRemote = mediaRemoteAt(() => link?.endpoint() ?? null);
   const avatars = new AvatarCache();
   const posterBatches = new BatchRunner((progress) => emit('posters.batchProgressed', progress), log);
   /** Tracking QRs become parametric official-account QRs while a companion is bound and ready. */
@@ -276,6 +278,18 @@ export function createStudioHost(options: HostOptions): StudioHost {
           now,
         }),
       };
+      sync.attachMedia(
+        new SyncMedia(result.db, {
+          remote: syncMediaRemote,
+          library: workspace.library,
+          media,
+          log,
+          coverArrived: (id, hash, crops) => sync.coverArrived(id, hash, crops),
+          imageArrived: (hash) => lessonBodies.imageArrived(hash),
+          ...(options.sync?.random ? { random: options.sync.random } : {}),
+          ...(options.sync?.backoff ? { backoff: options.sync.backoff } : {}),
+        }),
+      );
       status = { state: 'ready', dataDir: options.dataDir, recoveredFrom };
       if (options.sync?.auto !== false) sync.start();
     } else if (result.state === 'corrupt') {
@@ -291,6 +305,12 @@ export function createStudioHost(options: HostOptions): StudioHost {
   function syncRemote(): SyncRemote | null {
     if (options.sync?.remote !== undefined) return options.sync.remote;
     return link ? linkRemote : null;
+  }
+
+  /** The companion's media routes: the test's, else over the companion link's endpoint. */
+  function syncMediaRemote(): SyncMediaRemote | null {
+    if (options.sync?.media !== undefined) return options.sync.media;
+    return link ? linkMediaRemote : null;
   }
 
   function requireWorkspace(): Workspace {

@@ -23,10 +23,12 @@ import {
 } from './pay';
 import { DEFAULT_SEC_SCENE, SEC_CHECK_MAX_TEXT, SEC_SCENES, secCheckResultSchema } from './content-check';
 import { SYNC_LIMITS, syncPushItemSchema, syncPushResultSchema, syncRowSchema } from './sync';
+import { SYNC_MEDIA_LIMITS, mediaHashSchema, syncMediaStateSchema } from './sync-media';
 
 export * from './pay';
 export * from './content-check';
 export * from './sync';
+export * from './sync-media';
 import { courseSalesSchema, createPublishJobSchema, createReminderSchema, funnelFactSchema, publishJobSchema, reminderSchema } from './publishing';
 
 export * from './pay';
@@ -464,6 +466,15 @@ export const companionRoutes = {
       /** More changes are waiting past this page. */
       more: z.boolean(),
     }),
+  },
+  /** Which of these media blobs the companion has, wholly or as an upload to resume (binary routes: sync-media.ts). */
+  'sync.mediaHas': {
+    method: 'POST',
+    path: '/api/sync/media/has',
+    role: 'viewer',
+    readOnly: true,
+    body: z.object({ hashes: z.array(mediaHashSchema).min(1).max(SYNC_MEDIA_LIMITS.hasItems) }),
+    response: z.object({ items: z.array(syncMediaStateSchema) }),
   },
   /**
    * Starts publishing a course: uploads the cover (material/add_material) and body images (media/uploadimg, rewriting

@@ -7,6 +7,7 @@ import { onTestFinished } from 'vitest';
 import { StudioError, type EventEnvelope, type SyncStatus } from '../../shared/contract/index';
 import { companionRequest } from '../../electron/studio/companion-link/companion-client';
 import { remoteOver, type SyncRemote } from '../../electron/studio/services/sync';
+import { mediaRemoteAt, type SyncMediaRemote } from '../../electron/studio/services/sync-media';
 import type { StudioHost } from '../../electron/studio/host';
 import { openHost } from './host';
 import { Relay } from './relay';
@@ -18,6 +19,8 @@ import { tempDir } from './temp-dir';
 export interface Reach {
   online: boolean;
   pushRefused?: boolean;
+  /** The media routes alone are cut off (rows travel, files do not). */
+  mediaOffline?: boolean;
 }
 
 /** The companion's sync routes for a device token, unless `reach` says this desktop is offline. */
@@ -32,6 +35,19 @@ export function companionRemote(url: () => string, token: string, reach: Reach =
   });
 }
 
+/** The companion's media routes for a device token, unless `reach` says they are cut off. */
+export function companionMediaRemote(url: () => string, token: string, reach: Reach = { online: true }): SyncMediaRemote {
+  const inner = mediaRemoteAt(() => ({ url: url(), token }));
+  const gate = () => {
+    if (!reach.online || reach.mediaOffline) throw new StudioError('COMPANION_UNAVAILABLE', 'offline (this desktop is cut off in the test)');
+  };
+  return {
+    has: async (hashes) => (gate(), inner.has(hashes)),
+    upload: async (hash, offset, size, chunk) => (gate(), inner.upload(hash, offset, size, chunk)),
+    download: async (hash, signal) => (gate(), inner.download(hash, signal)),
+  };
+}
+
 export interface Desktop {
   host: StudioHost;
   reach: Reach;
@@ -39,12 +55,13 @@ export interface Desktop {
 }
 
 /** A studio host that syncs with the companion at `url` as the device `token`. */
-export function openDesktop(url: () => string, token: string, options: { auto?: boolean } = {}): Desktop {
+export function openDesktop(url: () => string, token: string, options: { auto?: boolean; media?: (inner: SyncMediaRemote) => SyncMediaRemote } = {}): Desktop {
   const dataDir = tempDir('sync-desktop-');
   const reach: Reach = { online: true };
+  const media = companionMediaRemote(url, token, reach);
   const host = openHost(dataDir, {
     ...(process.env.SYNC_DEBUG ? { log: (line: string) => console.log(line) } : {}),
-    sync: { remote: companionRemote(url, token, reach), auto: options.auto ?? false, backoff: { baseMs: 20, maxMs: 200 }, longPollMs: 2000 },
+    sync: { remote: companionRemote(url, token, reach), media: options.media ? options.media(media) : media, auto: options.auto ?? false, backoff: { baseMs: 20, maxMs: 200 }, longPollMs: 2000 },
   });
   return { host, reach, dataDir };
 }

@@ -11,6 +11,7 @@ import { EventService } from '../services/events';
 import { SceneService } from '../services/scenes';
 import { SettingsService } from '../services/settings';
 import { SyncService } from '../services/sync';
+import { SyncMediaStore } from '../services/sync-media';
 import { TeamService } from '../services/team';
 import { WechatClient } from '../wechat/client';
 import { WXBizMsgCrypt } from '../wechat/msg-crypt';
@@ -107,6 +108,7 @@ export const services = plugin('companion-services', async (app: FastifyInstance
     contentCheck,
     eventCrypto,
     sync,
+    syncMedia: new SyncMediaStore(config.dataDir),
   });
 
   app.addHook('onReady', async () => {

@@ -16,6 +16,7 @@ import type { SceneService } from '../services/scenes';
 import type { SecretsService } from '../services/secrets';
 import type { SettingsService } from '../services/settings';
 import type { SyncService } from '../services/sync';
+import type { SyncMediaStore } from '../services/sync-media';
 import type { Authenticated, TeamService } from '../services/team';
 import type { WechatClient, WechatClientOptions } from '../wechat/client';
 import type { WXBizMsgCrypt } from '../wechat/msg-crypt';
@@ -88,6 +89,8 @@ export interface CompanionServices {
   eventCrypto: () => EventCrypto;
   /** Team sync: the synced rows and their change feed. */
   sync: SyncService;
+  /** Team sync: media blobs by sha256 (services/sync-media.ts). */
+  syncMedia: SyncMediaStore;
 }
 
 /** WeChat Pay (plugins/pay.ts). */

@@ -94,6 +94,7 @@ export async function apiRoutes(app: FastifyInstance, { config, deps }: Companio
     'content.check': (call) => c.contentCheck.check(call.body, who(call).member.id),
     'sync.push': (call) => ({ results: c.sync.push(call.body.items, who(call).member) }),
     'sync.pull': ({ query }) => c.sync.pull(query.since, query.limit, query.waitMs),
+    'sync.mediaHas': ({ body }) => ({ items: c.syncMedia.has(body.hashes) }),
     'publish.create': (call) => app.publishing.publish.create(call.body, who(call).member.id),
     'publish.get': ({ params }) => app.publishing.publish.get(params.id),
     'publish.list': ({ query }) => app.publishing.publish.list(query.courseId, query.limit, query.offset),

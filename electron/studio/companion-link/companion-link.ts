@@ -438,6 +438,13 @@ export class CompanionLink {
     });
   }
 
+  /** Where the companion is and this device's token, for the binary routes `call` cannot carry; null when not ready. */
+  endpoint(): { url: string; token: string } | null {
+    if (this.remote) return this.remote.state === 'ready' ? { url: this.remote.url, token: this.tokens.remote } : null;
+    if (!this.companionUrl || !this.tokens.device || this.companion?.current.state !== 'ready') return null;
+    return { url: this.companionUrl, token: this.tokens.device };
+  }
+
   /** A companion API call as this device. */
   async call<N extends CompanionRouteName>(name: N, parts: RequestParts<N> = {}): Promise<RouteAnswer<N>> {
     if (this.remote) {

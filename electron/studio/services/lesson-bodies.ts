@@ -139,6 +139,35 @@ export class LessonBodyService {
    * change of its course, or be in a course whose outline is in conflict here). Images not in this workspace are
    * kept in the HTML and left out of the image list until the media arrive.
    */
+  /**
+   * An image that synced bodies name has arrived in the library: those bodies list it now (their image lists, used by
+   * usages and publishing, leave out what is not in the workspace). The text and version stay as they are.
+   */
+  imageArrived(hash: string): void {
+    const bodies = this.db
+      .prepare<[string, string], { lesson_id: string; html: string }>(
+        `SELECT lesson_id, html FROM lesson_bodies b WHERE instr(html, ?) > 0
+           AND NOT EXISTS (SELECT 1 FROM lesson_body_images i WHERE i.lesson_id = b.lesson_id AND i.hash = ?)`,
+      )
+      .all(hash, hash);
+    if (bodies.length === 0) return;
+    const now = this.now().toISOString();
+    this.db
+      .transaction(() => {
+        for (const body of bodies) {
+          const hashes = bodyMediaHashes(body.html);
+          if (!hashes.includes(hash)) continue;
+          const known = new Set(this.stmt.knownMedia.all(JSON.stringify(hashes)).map((r) => r.hash));
+          this.stmt.clearImages.run(body.lesson_id);
+          hashes.filter((h) => known.has(h)).forEach((h, position) => {
+            this.stmt.insertImage.run(body.lesson_id, h, position);
+            this.stmt.markPending.run(h, now);
+          });
+        }
+      })
+      .immediate();
+  }
+
   writeSynced(courseId: string, lessonId: string, rawHtml: string): void {
     const { html } = sanitizeRichText(rawHtml);
     const stats = bodyStats(html);

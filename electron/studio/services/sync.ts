@@ -28,6 +28,8 @@ import type { CourseService } from './courses';
 import type { LessonBodyService } from './lesson-bodies';
 import type { LessonBodyVersionService } from './lesson-body-versions';
 import type { VersionService } from './versions';
+import type { SyncMedia } from './sync-media';
+import type { CoverCrops } from '../../../shared/preview/crop';
 
 /** The companion's sync routes as this service uses them (the companion link in the app). */
 export interface SyncRemote {
@@ -127,6 +129,8 @@ export class SyncService {
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly batch: number;
   private sleepers = new Set<() => void>();
+  /** Media files travelling with the rows (sync-media.ts); set by the host once the media library exists. */
+  private media: SyncMedia | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -199,6 +203,28 @@ export class SyncService {
   /** Wired by the host once the services exist (they call this service's hooks, and it calls them). */
   connect(deps: SyncServiceDeps): void {
     this.deps = deps;
+  }
+
+  attachMedia(media: SyncMedia): void {
+    this.media = media;
+  }
+
+  /**
+   * A cover left off a course applied from the team has arrived: put on as the team's, unless the course changed here
+   * since (then this desktop's version is what goes out, carrying the cover anyway: `withArrivingCover`).
+   */
+  coverArrived(courseId: string, hash: string, crops: CoverCrops | null): void {
+    const row = this.stmt.row.get('course', courseId);
+    const stored = this.stmt.courseRow.get(courseId);
+    if (!row || row.dirty || row.conflict || !stored || stored.deleted_at) return;
+    const course = this.s.courses.get(courseId);
+    if (course.coverHash !== null) return;
+    this.withApplying(() =>
+      this.db
+        .transaction(() => this.s.courses.save({ ...course, baseVersion: course.version, coverHash: hash, ...(crops ? { coverCrops: crops } : {}) }, { fromSync: true }))
+        .immediate(),
+    );
+    this.options.applied([courseId]);
   }
 
   private get s(): SyncServiceDeps {
@@ -282,6 +308,9 @@ export class SyncService {
       this.failed(error);
       return this.status();
     }
+    // Files the pulled rows name, never at the cost of the rows (applied already). With the background lanes running,
+    // the media lane fetches them (with its own retries); otherwise this call waits for them.
+    if (!this.running) await this.media?.fetchWanted().catch((error: unknown) => this.options.log(`sync: media download failed (${(error as Error).message})`));
     if (pushError) this.failed(pushError);
     else {
       this.succeeded();
@@ -321,6 +350,8 @@ export class SyncService {
         items.push(item);
         bytes += size;
       }
+      // The files a row names reach the companion before the row does, so no desktop learns of a file it cannot fetch.
+      if (this.media) await this.media.beforePush(items);
       const results = await remote.push(items);
       let settled = 0;
       this.db
@@ -354,7 +385,7 @@ export class SyncService {
       baseVersion: row.synced_version,
       changeId: row.change_id,
       deleted: local.deleted,
-      data: local.data,
+      data: this.media ? this.media.withArrivingCover(row.kind, row.id, local.data) : local.data,
       updatedAt: row.deleted_at ?? this.options.now().toISOString(),
     };
   }
@@ -389,6 +420,7 @@ export class SyncService {
         .immediate();
       pulled += page.changes.length;
       this.applyInbox();
+      this.media?.afterPull(page.changes);
       if (page.changes.length > 0) this.emit();
       if (!page.more) break;
       waitMs = 0;
@@ -678,6 +710,7 @@ export class SyncService {
     this.running = true;
     this.schedulePush(0);
     void this.pullLane();
+    this.media?.start();
   }
 
   /** The companion became reachable (the link says so): retry now instead of at the end of the backoff. */
@@ -685,6 +718,7 @@ export class SyncService {
     if (!this.running) return;
     this.pushFailures = 0;
     this.pullFailures = 0;
+    this.media?.wake();
     for (const wake of this.sleepers) wake();
     if (this.pushTimer) clearTimeout(this.pushTimer);
     this.pushTimer = null;
@@ -693,6 +727,7 @@ export class SyncService {
 
   stop(): void {
     this.running = false;
+    this.media?.stop();
     if (this.pushTimer) clearTimeout(this.pushTimer);
     this.pushTimer = null;
     for (const wake of this.sleepers) wake();
