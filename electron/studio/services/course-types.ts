@@ -65,6 +65,9 @@ export class CourseTypeStore {
         'DELETE FROM lesson_type_details WHERE course_id = ? AND lesson_id NOT IN (SELECT value FROM json_each(?))',
       ),
       media: db.prepare<[string], { mime: string }>('SELECT mime FROM media WHERE hash = ?'),
+      storedLessonMedia: db.prepare<[string, string], { media_hash: string | null }>(
+        'SELECT media_hash FROM lesson_type_details WHERE lesson_id = ? AND course_id = ?',
+      ),
       mediaOfKind: db.prepare<[string], { hash: string; mime: string; size: number; original_name: string; created_at: string }>(
         "SELECT hash, mime, size, original_name, created_at FROM media WHERE mime LIKE ? ESCAPE '\\' ORDER BY created_at DESC, hash LIMIT 500",
       ),
@@ -117,6 +120,10 @@ export class CourseTypeStore {
         if (!hash || !kind) return;
         const path = `chapters.${ci}.lessons.${li}.typeDetails.mediaHash`;
         const media = this.stmt.media.get(hash);
+        // A reference the lesson already had stays valid while its file is away: team sync brings lesson media
+        // after the row (sync-media.ts), and the course must stay editable meanwhile. Only a newly chosen file must
+        // be in the workspace.
+        if (!media && this.stmt.storedLessonMedia.get(lesson.id, input.id)?.media_hash === hash) return;
         if (!media) issues.push({ path, code: 'lessonMedia.unknown' });
         else if (!media.mime.startsWith(`${kind}/`)) issues.push({ path, code: 'lessonMedia.wrongKind' });
       }),

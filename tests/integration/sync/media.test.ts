@@ -148,9 +148,13 @@ describe('media travels with sync through the companion', () => {
     const otherOnB = await callOk(b.host, 'courses.get', { id: other.id });
     expect(otherOnB.coverHash).toBeNull();
     await callOk(b.host, 'courses.save', { ...otherOnB, baseVersion: otherOnB.version, title: '封面课（新）' });
+    // The video course stays editable too: its lesson keeps the video it refers to while the file is still away.
+    await callOk(b.host, 'courses.save', { ...early, baseVersion: early.version, title: '剪辑课（新）' });
+    expect((await callOk(b.host, 'courses.get', { id: made.courseId })).chapters[0]!.lessons[0]!.typeDetails?.mediaHash).toBe(made.videoHash);
     await syncState(b.host, (st) => st.pending === 0);
     await callOk(a.host, 'sync.now', {});
     expect(await callOk(a.host, 'courses.get', { id: other.id })).toMatchObject({ title: '封面课（新）', coverHash: made.coverHash });
+    expect(await callOk(a.host, 'courses.get', { id: made.courseId })).toMatchObject({ title: '剪辑课（新）', coverHash: made.coverHash });
 
     const coverLanded = eventOn(b.host, (e) => e.event === 'media.changed' && (e.payload as { hash: string }).hash === made.coverHash);
     const coverOn = (id: string) => eventOn(b.host, (e) => e.event === 'courses.changed' && (e.payload as { id: string }).id === id);
