@@ -218,7 +218,7 @@ export function createStudioHost(options: HostOptions): StudioHost {
         lessonVersions.afterWrite({ courseId, lessonId, html, version });
         sync.bodyWritten(courseId, lessonId);
       });
-      sync.connect({ courses, lessonBodies, versions, lessonVersions });
+      sync.connect({ courses, lessonBodies, versions, lessonVersions, search });
       lessonVersions.connect({ getBody: (c, l) => lessonBodies.get(c, l), saveBody: (input) => lessonBodies.save(input) });
       const media = new MediaService(result.db, options.dataDir, now);
       const compliance = new ComplianceService(result.db, courses, { now, lessonBodies: (id) => lessonBodies.htmlOfCourse(id) });

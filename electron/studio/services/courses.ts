@@ -84,6 +84,11 @@ export class CourseService {
         `INSERT INTO courses (id, title, type, price_fen, summary, cover_hash, version, created_at, updated_at)
          VALUES (@id, @title, @type, @priceFen, @summary, NULL, 1, @now, @now)`,
       ),
+      insertSynced: db.prepare(
+        `INSERT INTO courses (id, title, type, price_fen, summary, cover_hash, cover_crop_235_1, cover_crop_1_1, cover_focus,
+                              version, created_at, updated_at)
+         VALUES (@id, @title, @type, @priceFen, @summary, @coverHash, @crop235, @crop11, @focus, 2, @createdAt, @now)`,
+      ),
       updateCourse: db.prepare(
         `UPDATE courses SET title = @title, type = @type, price_fen = @priceFen, summary = @summary,
                 cover_hash = @coverHash, cover_crop_235_1 = @crop235, cover_crop_1_1 = @crop11, cover_focus = @focus,
@@ -207,20 +212,7 @@ export class CourseService {
    *   or lesson media that have not arrived yet would keep the desktops apart for good.
    */
   save(input: HandlerInput<'courses.save'>, options: { fromSync?: boolean } = {}): Course {
-    const chapterIds = input.chapters.map((c) => c.id);
-    const lessons = input.chapters.flatMap((c) => c.lessons.map((l, position) => ({ ...l, chapterId: c.id, position })));
-    const lessonIds = lessons.map((l) => l.id);
-    if (lessonIds.length > COURSE_LIMITS.maxLessonsPerCourse) {
-      throw new StudioError('INVALID_INPUT', `A course holds at most ${COURSE_LIMITS.maxLessonsPerCourse} lessons`, {
-        fields: [{ path: 'chapters', code: 'outline.tooManyLessons' }],
-      });
-    }
-    const duplicate = firstDuplicate([...chapterIds, ...lessonIds]);
-    if (duplicate) {
-      throw new StudioError('INVALID_INPUT', `Outline id ${duplicate} appears twice`, {
-        fields: [{ path: 'chapters', code: 'outline.duplicateId' }],
-      });
-    }
+    const { chapterIds, lessons, lessonIds } = checkOutline(input);
 
     const tx = this.db.transaction(() => {
       const stored = this.stmt.versionOf.get(input.id);
@@ -234,15 +226,7 @@ export class CourseService {
       const typeDetails = options.fromSync && input.typeDetails ? input.typeDetails : this.types.resolveAndCheck(input, stored.type, this.now());
       const chapterJson = JSON.stringify(chapterIds);
       const lessonJson = JSON.stringify(lessonIds);
-      const foreign = [
-        ...this.stmt.foreignChapters.all(input.id, chapterJson),
-        ...this.stmt.foreignLessons.all(input.id, lessonJson),
-      ];
-      if (foreign.length > 0) {
-        throw new StudioError('INVALID_INPUT', `Outline id ${foreign[0]!.id} belongs to another course`, {
-          fields: [{ path: 'chapters', code: 'outline.foreignId' }],
-        });
-      }
+      this.checkNotForeign(input.id, chapterJson, lessonJson);
       this.stmt.updateCourse.run({
         id: input.id,
         title: input.title.trim(),
@@ -272,11 +256,57 @@ export class CourseService {
   }
 
   /**
+   * Writes a course that came from the team and does not exist here (sync's bulk path for pulled courses): the same
+   * checks as `save` (lesson limit, ids unique and not another course's, cover crops against the cover; type details
+   * stored as sent, see `save`'s fromSync), then plain inserts — there is nothing stored to compare with or remove.
+   * Leaves the course as the normal path (insert, then save) would: version 2, created when the team created it.
+   * Runs inside the caller's transaction, without a savepoint of its own: every check comes before the first write.
+   */
+  insertSynced(input: Omit<HandlerInput<'courses.save'>, 'baseVersion'> & { createdAt: string }): Course {
+    if (!this.db.inTransaction) throw new Error('CourseService.insertSynced runs inside a transaction');
+    const { chapterIds, lessons, lessonIds } = checkOutline(input);
+    if (this.stmt.versionOf.get(input.id)) throw new StudioError('CONFLICT', `Course ${input.id} already exists`);
+    const crops = this.cropsToStore(input, { cover_hash: null, cover_crop_235_1: null, cover_crop_1_1: null, cover_focus: null });
+    this.checkNotForeign(input.id, JSON.stringify(chapterIds), JSON.stringify(lessonIds));
+    const typeDetails = input.typeDetails ?? this.types.resolveAndCheck({ ...input, baseVersion: 0 }, input.type, this.now());
+    this.stmt.insertSynced.run({
+      id: input.id,
+      title: input.title.trim(),
+      type: input.type,
+      priceFen: input.priceFen,
+      summary: input.summary,
+      coverHash: input.coverHash,
+      ...cropColumns(crops),
+      createdAt: input.createdAt,
+      now: this.now().toISOString(),
+    });
+    input.chapters.forEach((c, position) =>
+      this.stmt.upsertChapter.run({ id: c.id, courseId: input.id, title: c.title.trim(), position }),
+    );
+    for (const l of lessons) {
+      this.stmt.upsertLesson.run({ id: l.id, courseId: input.id, chapterId: l.chapterId, title: l.title.trim(), position: l.position });
+    }
+    this.types.write(input.id, typeDetails, lessons);
+    const saved = this.get(input.id);
+    this.afterWrite(saved, 'created');
+    return saved;
+  }
+
+  private checkNotForeign(courseId: string, chapterJson: string, lessonJson: string): void {
+    const foreign = [...this.stmt.foreignChapters.all(courseId, chapterJson), ...this.stmt.foreignLessons.all(courseId, lessonJson)];
+    if (foreign.length > 0) {
+      throw new StudioError('INVALID_INPUT', `Outline id ${foreign[0]!.id} belongs to another course`, {
+        fields: [{ path: 'chapters', code: 'outline.foreignId' }],
+      });
+    }
+  }
+
+  /**
    * The crops this save stores: the ones sent, checked against the cover's pixel size (inside the image, the right
    * shape); when none are sent, the stored ones — unless the cover changed, since crops belong to one image.
    */
   private cropsToStore(
-    input: HandlerInput<'courses.save'>,
+    input: Pick<HandlerInput<'courses.save'>, 'coverHash' | 'coverCrops'>,
     stored: { cover_hash: string | null; cover_crop_235_1: string | null; cover_crop_1_1: string | null; cover_focus: string | null },
   ): CoverCrops {
     if (!input.coverCrops) {
@@ -319,6 +349,25 @@ export class CourseService {
       })
       .immediate();
   }
+}
+
+/** The checks of an outline that need no database: the lesson limit and every id once. */
+function checkOutline(input: Pick<HandlerInput<'courses.save'>, 'chapters'>) {
+  const chapterIds = input.chapters.map((c) => c.id);
+  const lessons = input.chapters.flatMap((c) => c.lessons.map((l, position) => ({ ...l, chapterId: c.id, position })));
+  const lessonIds = lessons.map((l) => l.id);
+  if (lessonIds.length > COURSE_LIMITS.maxLessonsPerCourse) {
+    throw new StudioError('INVALID_INPUT', `A course holds at most ${COURSE_LIMITS.maxLessonsPerCourse} lessons`, {
+      fields: [{ path: 'chapters', code: 'outline.tooManyLessons' }],
+    });
+  }
+  const duplicate = firstDuplicate([...chapterIds, ...lessonIds]);
+  if (duplicate) {
+    throw new StudioError('INVALID_INPUT', `Outline id ${duplicate} appears twice`, {
+      fields: [{ path: 'chapters', code: 'outline.duplicateId' }],
+    });
+  }
+  return { chapterIds, lessons, lessonIds };
 }
 
 function firstDuplicate(ids: string[]): string | null {

@@ -90,8 +90,13 @@ const KIND_ORDER: Record<string, number> = { 'course:title': 0, 'course:summary'
 const key = (e: { kind: string; targetId: string; field: string }) => `${e.kind}\u0000${e.targetId}\u0000${e.field}`;
 const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
+/** An index update held back while deferred: a course document, or one lesson body's HTML. */
+type DeferredUpdate = { course: Course } | { courseId: string; lessonId: string; html: string };
+
 export class SearchIndex {
   private readonly stmt;
+  /** While not null, updates are logged here and written by `flushDeferred` (see `deferUpdates`). */
+  private deferred: DeferredUpdate[] | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
@@ -122,6 +127,10 @@ export class SearchIndex {
    * or one whose deletion was undone) — so an autosave never reduces every body of the course to text again.
    */
   update(course: Course): void {
+    if (this.deferred) {
+      this.deferred.push({ course });
+      return;
+    }
     const stored = this.stmt.entries.all(course.id);
     const lessonIds = new Set(course.chapters.flatMap((c) => c.lessons.map((l) => l.id)));
     const indexedBodies = new Set(stored.filter((e) => e.field === 'body' && lessonIds.has(e.target_id)).map((e) => e.target_id));
@@ -141,8 +150,47 @@ export class SearchIndex {
 
   /** Indexes a lesson's saved body (HTML as stored). Must run inside the transaction that wrote the body. */
   updateBody(courseId: string, lessonId: string, html: string): void {
+    if (this.deferred) {
+      this.deferred.push({ courseId, lessonId, html });
+      return;
+    }
     const text = bodySearchText(html);
     this.replace(courseId, this.stmt.bodyEntry.get(courseId, lessonId), text ? { kind: 'lesson', targetId: lessonId, field: 'body', text } : undefined);
+  }
+
+  /**
+   * Holds index updates back until `flushDeferred`, which must run in the same transaction (sync applies hundreds of
+   * pulled rows per transaction). Why: FTS5 writes its pending terms out at every savepoint, and each row of such a
+   * batch runs in savepoints of its own, so indexing row by row would write hundreds of tiny index segments; flushed
+   * together after the last savepoint, the batch's terms reach the index as one segment at commit.
+   */
+  deferUpdates(): void {
+    if (this.deferred) throw new Error('SearchIndex updates are already deferred');
+    this.deferred = [];
+  }
+
+  /** A point in the deferred log, to drop what a rolled-back savepoint logged after it (`discardDeferred`). */
+  deferredMark(): number {
+    return this.deferred?.length ?? 0;
+  }
+
+  discardDeferred(mark: number): void {
+    this.deferred?.splice(mark);
+  }
+
+  /** Writes every deferred update in the order logged and stops deferring. Inside the transaction that logged them. */
+  flushDeferred(): void {
+    const log = this.deferred;
+    this.deferred = null;
+    for (const item of log ?? []) {
+      if ('course' in item) this.update(item.course);
+      else this.updateBody(item.courseId, item.lessonId, item.html);
+    }
+  }
+
+  /** Stops deferring and forgets the log (its transaction is being rolled back). */
+  dropDeferred(): void {
+    this.deferred = null;
   }
 
   /** Replaces one stored entry (or none) by one wanted entry (or none), in the table and both FTS indexes. */

@@ -27,6 +27,7 @@ import type { CompanionLink } from '../companion-link/companion-link';
 import type { CourseService } from './courses';
 import type { LessonBodyService } from './lesson-bodies';
 import type { LessonBodyVersionService } from './lesson-body-versions';
+import type { SearchIndex } from './search';
 import type { VersionService } from './versions';
 import type { SyncMedia } from './sync-media';
 import type { CoverCrops } from '../../../shared/preview/crop';
@@ -42,6 +43,8 @@ export interface SyncServiceDeps {
   lessonBodies: LessonBodyService;
   versions: VersionService;
   lessonVersions: LessonBodyVersionService;
+  /** The search index the services' hooks update: held back while a batch of pulled rows is applied. */
+  search?: Pick<SearchIndex, 'deferUpdates' | 'deferredMark' | 'discardDeferred' | 'flushDeferred' | 'dropDeferred'>;
 }
 
 export interface SyncOptions {
@@ -97,6 +100,8 @@ interface LocalSide {
 }
 
 const COPY_SUFFIX = '（冲突副本）';
+/** Pulled rows applied per transaction. */
+const APPLY_BATCH = 200;
 const newChangeId = () => randomBytes(16).toString('hex');
 
 function courseData(course: Course): CourseData {
@@ -192,10 +197,6 @@ export class SyncService {
       inbox: db.prepare<[], { row: string }>("SELECT row FROM sync_inbox ORDER BY kind = 'course' DESC, version"),
       inboxDone: db.prepare('DELETE FROM sync_inbox WHERE kind = ? AND id = ? AND version = ?'),
       courseRow: db.prepare<[string], { version: number; deleted_at: string | null }>('SELECT version, deleted_at FROM courses WHERE id = ?'),
-      insertCourse: db.prepare(
-        `INSERT INTO courses (id, title, type, price_fen, summary, cover_hash, version, created_at, updated_at)
-         VALUES (@id, @title, @type, @priceFen, @summary, NULL, 1, @createdAt, @now)`,
-      ),
       mediaKnown: db.prepare<[string], { hash: string }>('SELECT hash FROM media WHERE hash = ?'),
     };
   }
@@ -431,23 +432,43 @@ export class SyncService {
 
   // ── applying the team's rows ───────────────────────────────────────────────────────────────────────────────────
 
-  /** Applies every inbox row that can be applied now, in transactions of a few hundred rows. */
+  /**
+   * Applies every inbox row that can be applied now, `APPLY_BATCH` rows per IMMEDIATE transaction: each batch's writes,
+   * their search index updates and the removal of its rows from the inbox commit together, so a desktop killed
+   * mid-way keeps every batch before and finds the rest still in the inbox (the cursor moved when they arrived there).
+   * Bounded batches keep each write lock short for the app's own saves.
+   */
   applyInbox(): void {
     const rows = this.stmt.inbox.all().map((r) => JSON.parse(r.row) as SyncRow);
     const touched = new Set<string>();
-    for (let i = 0; i < rows.length; i += 200) {
-      this.db
-        .transaction(() => {
-          for (const row of rows.slice(i, i + 200)) {
-            const outcome = this.applyOne(row);
-            if (outcome === 'wait') continue;
-            this.stmt.inboxDone.run(row.kind, row.id, row.version);
-            if (outcome === 'applied') touched.add(row.courseId);
-          }
-        })
-        .immediate();
+    const search = this.deps?.search;
+    try {
+      for (let i = 0; i < rows.length; i += APPLY_BATCH) {
+        const batch = rows.slice(i, i + APPLY_BATCH);
+        const applied = this.db
+          .transaction(() => {
+            const courseIds: string[] = [];
+            search?.deferUpdates();
+            try {
+              for (const row of batch) {
+                const outcome = this.applyOne(row);
+                if (outcome === 'wait') continue;
+                this.stmt.inboxDone.run(row.kind, row.id, row.version);
+                if (outcome === 'applied') courseIds.push(row.courseId);
+              }
+              search?.flushDeferred();
+            } catch (error) {
+              search?.dropDeferred();
+              throw error;
+            }
+            return courseIds;
+          })
+          .immediate();
+        for (const id of applied) touched.add(id);
+      }
+    } finally {
+      if (touched.size > 0) this.options.applied([...touched]);
     }
-    if (touched.size > 0) this.options.applied([...touched]);
   }
 
   private applyOne(remote: SyncRow): 'applied' | 'skipped' | 'wait' {
@@ -470,10 +491,13 @@ export class SyncService {
       return 'skipped';
     }
     if (remote.kind === 'lessonBody' && !this.stmt.courseRow.get(remote.courseId)) return 'wait';
+    const indexed = this.deps?.search?.deferredMark() ?? 0;
     try {
       this.withApplying(() => this.db.transaction(() => this.write(remote)).immediate());
     } catch (error) {
       if (!(error instanceof StudioError)) throw error;
+      // Its savepoint was rolled back: so are the index updates it logged.
+      this.deps?.search?.discardDeferred(indexed);
       // A row this workspace cannot take as it is (e.g. it needs media that has not arrived): nothing is applied and
       // nothing dropped; the creator sees it with the reason beside what this desktop has.
       this.recordConflict(remote, error.message);
@@ -535,17 +559,27 @@ export class SyncService {
   }
 
   private writeCourse(id: string, data: CourseData, stored: { version: number; deleted_at: string | null } | null): void {
-    let baseVersion: number;
-    if (!stored) {
-      this.stmt.insertCourse.run({ id, title: data.title, type: data.type, priceFen: data.priceFen, summary: data.summary, createdAt: data.createdAt, now: this.options.now().toISOString() });
-      baseVersion = 1;
-    } else {
-      if (stored.deleted_at) this.s.courses.restore(id);
-      else this.s.versions.snapshotCourse(id, 'beforeSync');
-      baseVersion = this.stmt.courseRow.get(id)!.version;
-    }
     // Media travel apart from sync: a cover this workspace does not have yet is left off until it arrives.
     const coverKnown = data.coverHash !== null && this.stmt.mediaKnown.get(data.coverHash) !== undefined;
+    if (!stored) {
+      // New here: replaces nothing (no 'beforeSync' version), so it is inserted in one pass, with the same checks.
+      this.s.courses.insertSynced({
+        id,
+        createdAt: data.createdAt,
+        title: data.title,
+        type: data.type,
+        priceFen: data.priceFen,
+        summary: data.summary,
+        coverHash: coverKnown ? data.coverHash : null,
+        ...(coverKnown ? { coverCrops: data.coverCrops } : {}),
+        typeDetails: data.typeDetails,
+        chapters: data.chapters,
+      });
+      return;
+    }
+    if (stored.deleted_at) this.s.courses.restore(id);
+    else this.s.versions.snapshotCourse(id, 'beforeSync');
+    const baseVersion = this.stmt.courseRow.get(id)!.version;
     this.s.courses.save({
       id,
       baseVersion,
