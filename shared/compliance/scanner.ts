@@ -223,6 +223,25 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
   const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
   const hits = newHitBuffer();
   const candidates = newCandidates();
+  const kept = newKept();
+  // Per rule: its severity (as a rank), basis, category (as a number) and the rank of its id among all ids (ties
+  // between findings on one span resolve by rule id).
+  const ruleSeverity = new Uint8Array(rules.length);
+  const ruleBasis: Finding['basis'][] = [];
+  const ruleCategory = new Int32Array(rules.length);
+  const ruleRank = new Int32Array(rules.length);
+  const categoryIds = new Map<Category, number>();
+  const ids = [...new Set(rules.map((r) => r.id))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const idRank = new Map(ids.map((id, i) => [id, i]));
+  rules.forEach((rule, i) => {
+    const category = ruleSet.categories[rule.category];
+    ruleSeverity[i] = SEVERITY_RANK[rule.severity ?? category?.severity ?? 'must_fix'];
+    ruleBasis[i] = rule.basis ?? category?.basis ?? NO_BASIS;
+    let id = categoryIds.get(rule.category);
+    if (id === undefined) categoryIds.set(rule.category, (id = categoryIds.size));
+    ruleCategory[i] = id;
+    ruleRank[i] = idRank.get(rule.id) as number;
+  });
 
   function latinOk(text: string, latin: number, start: number, end: number): boolean {
     if ((latin & 1) !== 0 && start > 0) {
@@ -426,7 +445,9 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
     }
 
-    const findings: Finding[] = [];
+    // Survivors stay rows (kept) until they are sorted and merged: a finding merged into another never becomes an
+    // object of its own.
+    kept.count = 0;
     const cd = candidates.data;
     for (let c = 0, end = candidates.count * CANDIDATE_FIELDS; c < end; c += CANDIDATE_FIELDS) {
       const ruleIndex = cd[c] as number;
@@ -441,31 +462,98 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       let suppressed = false;
       for (let u = 0; u < unless.length && !suppressed; u++) suppressed = contextNear(unless[u] as number, start, stop);
       if (suppressed) continue;
-      const category = ruleSet.categories[rule.category];
-      let severity: Severity = rule.severity ?? category?.severity ?? 'must_fix';
+      let severity = ruleSeverity[ruleIndex] as number;
       const hints = ruleHint[ruleIndex] as number[];
       for (let u = 0; u < hints.length; u++) {
         if (contextNear(hints[u] as number, start, stop)) {
-          severity = 'info';
+          severity = INFO;
           break;
         }
       }
-      if (severity === 'info' && !includeInfo) continue;
+      if (severity === INFO && !includeInfo) continue;
+      pushKept(kept, ruleIndex, start, stop, severity, evasionsOf(text, cd[c + 3] as number, cd[c + 4] as number, p1s, cd[c + 6] as number, cd[c + 7] as number));
+    }
+    return mergeKept(text, kept);
+  }
+
+  /** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
+  function mergeKept(text: string, k: Kept): Finding[] {
+    const count = k.count;
+    if (count === 0) return [];
+    const { rule: kRule, start: kStart, end: kEnd, severity: kSeverity, evasions: kEvasions } = k;
+    // Ties (the same span from two rules) resolve by rule id, so the report does not depend on the order rules ran
+    // in. The sort is stable, and rows already in order, as they mostly come, are not sorted.
+    const order = k.order;
+    order.length = count;
+    let sorted = true;
+    for (let i = 0; i < count; i++) {
+      order[i] = i;
+      if (i > 0 && sorted && bySpanThenRule(i - 1, i) > 0) sorted = false;
+    }
+    if (!sorted) order.sort(bySpanThenRule);
+    // Merged rows are written over the row they merge into (the first of its run, so never one still to be read).
+    let outCount = 0;
+    const out = k.out;
+    // The last row kept per category, as [category, slot] pairs: a document has findings in a few categories.
+    const lastOf = k.lastOf;
+    lastOf.length = 0;
+    for (let i = 0; i < count; i++) {
+      const f = order[i] as number;
+      const category = ruleCategory[kRule[f] as number] as number;
+      let slot = -1;
+      for (let c = 0; c < lastOf.length; c += 2) {
+        if (lastOf[c] === category) {
+          slot = c;
+          break;
+        }
+      }
+      if (slot >= 0) {
+        const prev = out[lastOf[slot + 1] as number] as number;
+        if ((kStart[f] as number) < (kEnd[prev] as number)) {
+          if ((kSeverity[f] as number) > (kSeverity[prev] as number)) {
+            kRule[prev] = kRule[f] as number;
+            kSeverity[prev] = kSeverity[f] as number;
+          }
+          kEvasions[prev] = unionOfEvasions(kEvasions[prev] as Evasion[], kEvasions[f] as Evasion[]);
+          if ((kEnd[f] as number) > (kEnd[prev] as number)) kEnd[prev] = kEnd[f] as number;
+          continue;
+        }
+        lastOf[slot + 1] = outCount;
+      } else lastOf.push(category, outCount);
+      out[outCount++] = f;
+    }
+    out.length = outCount;
+    let spanSorted = true;
+    for (let i = 1; i < outCount && spanSorted; i++) spanSorted = bySpan(out[i - 1] as number, out[i] as number) <= 0;
+    if (!spanSorted) out.sort(bySpan);
+    const findings: Finding[] = new Array(outCount);
+    for (let i = 0; i < outCount; i++) {
+      const f = out[i] as number;
+      const rule = rules[kRule[f] as number] as Rule;
+      const start = kStart[f] as number;
+      const end = kEnd[f] as number;
       const finding: Finding = {
         category: rule.category,
-        severity,
+        severity: SEVERITIES[kSeverity[f] as number] as Severity,
         start,
-        end: stop,
-        text: text.slice(start, stop),
+        end,
+        text: text.slice(start, end),
         rule: rule.id,
-        basis: rule.basis ?? category?.basis ?? NO_BASIS,
+        basis: ruleBasis[kRule[f] as number] as Finding['basis'],
         message: rule.message,
-        evasions: evasionsOf(text, cd[c + 3] as number, cd[c + 4] as number, p1s, cd[c + 6] as number, cd[c + 7] as number),
+        evasions: kEvasions[f] as Evasion[],
       };
       if (rule.suggestion) finding.suggestion = rule.suggestion;
-      findings.push(finding);
+      findings[i] = finding;
     }
-    return mergeOverlaps(text, findings);
+    return findings;
+
+    function bySpanThenRule(a: number, b: number): number {
+      return (kStart[a] as number) - (kStart[b] as number) || (kEnd[b] as number) - (kEnd[a] as number) || (ruleRank[kRule[a] as number] as number) - (ruleRank[kRule[b] as number] as number);
+    }
+    function bySpan(a: number, b: number): number {
+      return (kStart[a] as number) - (kStart[b] as number) || (kEnd[a] as number) - (kEnd[b] as number);
+    }
   }
 
   /**
@@ -556,38 +644,49 @@ function pushCandidate(c: Candidates, rule: number, start: number, end: number, 
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { block: 3, must_fix: 2, info: 1 };
+const SEVERITIES: readonly (Severity | undefined)[] = [undefined, 'info', 'must_fix', 'block'];
+const INFO = SEVERITY_RANK.info;
 
-/** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
-function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
-  if (findings.length < 2) return findings;
-  // Ties (the same span from two rules) resolve by rule id, so the report does not depend on the order rules ran in.
-  // (The sort is stable: findings already in order, as they mostly come, are left as they are without sorting.)
-  if (!inOrder(findings, bySpanThenRule)) findings.sort(bySpanThenRule);
-  const out: Finding[] = [];
-  // The last finding kept per category, as [category, index] pairs: a document has findings in a few categories.
-  const lastOf: (Category | number)[] = [];
-  for (const f of findings) {
-    let slot = -1;
-    for (let c = 0; c < lastOf.length; c += 2) {
-      if (lastOf[c] === f.category) {
-        slot = c;
-        break;
-      }
-    }
-    const at = slot < 0 ? undefined : (lastOf[slot + 1] as number);
-    const prev = at === undefined ? undefined : out[at];
-    if (prev && at !== undefined && f.start < prev.end) {
-      const keep = SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity] ? f : prev;
-      const evasions = unionOfEvasions(prev.evasions, f.evasions);
-      const end = Math.max(prev.end, f.end);
-      out[at] = { ...keep, start: prev.start, end, text: text.slice(prev.start, end), evasions };
-      continue;
-    }
-    if (slot < 0) lastOf.push(f.category, out.length);
-    else lastOf[slot + 1] = out.length;
-    out.push(f);
+/**
+ * The candidates that survive the rules, as rows (rule, span, severity rank, evasions) until they are merged; `order`,
+ * `out` and `lastOf` are the merge's scratch lists. Reused from scan to scan.
+ */
+interface Kept {
+  rule: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  severity: Uint8Array;
+  evasions: Evasion[][];
+  count: number;
+  order: number[];
+  out: number[];
+  lastOf: number[];
+}
+
+function newKept(): Kept {
+  const size = 256;
+  return { rule: new Int32Array(size), start: new Int32Array(size), end: new Int32Array(size), severity: new Uint8Array(size), evasions: [], count: 0, order: [], out: [], lastOf: [] };
+}
+
+function pushKept(k: Kept, rule: number, start: number, end: number, severity: number, evasions: Evasion[]): void {
+  const at = k.count;
+  if (at === k.rule.length) {
+    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+      next.set(a);
+      return next;
+    };
+    k.rule = grow(k.rule);
+    k.start = grow(k.start);
+    k.end = grow(k.end);
+    k.severity = grow(k.severity);
   }
-  return inOrder(out, bySpan) ? out : out.sort(bySpan);
+  k.rule[at] = rule;
+  k.start[at] = start;
+  k.end[at] = end;
+  k.severity[at] = severity;
+  k.evasions[at] = evasions;
+  k.count = at + 1;
 }
 
 /** Both lists' evasions in order of first mention, 'none' only when it is all there is. */
@@ -597,17 +696,3 @@ function unionOfEvasions(a: readonly Evasion[], b: readonly Evasion[]): Evasion[
   for (const e of b) if (e !== 'none' && !out.includes(e)) out.push(e);
   return out.length === 0 ? ['none'] : out;
 }
-
-function bySpanThenRule(a: Finding, b: Finding): number {
-  return a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
-}
-
-function bySpan(a: Finding, b: Finding): number {
-  return a.start - b.start || a.end - b.end;
-}
-
-function inOrder(findings: readonly Finding[], compare: (a: Finding, b: Finding) => number): boolean {
-  for (let i = 1; i < findings.length; i++) if (compare(findings[i - 1] as Finding, findings[i] as Finding) > 0) return false;
-  return true;
-}
-
