@@ -490,7 +490,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       order[i] = i;
       if (i > 0 && sorted && bySpanThenRule(i - 1, i) > 0) sorted = false;
     }
-    if (!sorted) order.sort(bySpanThenRule);
+    if (!sorted) sortRows(order, bySpanThenRule);
     // Merged rows are written over the row they merge into (the first of its run, so never one still to be read).
     let outCount = 0;
     const out = k.out;
@@ -525,7 +525,7 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     out.length = outCount;
     let spanSorted = true;
     for (let i = 1; i < outCount && spanSorted; i++) spanSorted = bySpan(out[i - 1] as number, out[i] as number) <= 0;
-    if (!spanSorted) out.sort(bySpan);
+    if (!spanSorted) sortRows(out, bySpan);
     const findings: Finding[] = new Array(outCount);
     for (let i = 0; i < outCount; i++) {
       const f = out[i] as number;
@@ -695,4 +695,21 @@ function unionOfEvasions(a: readonly Evasion[], b: readonly Evasion[]): Evasion[
   for (const e of a) if (e !== 'none' && !out.includes(e)) out.push(e);
   for (const e of b) if (e !== 'none' && !out.includes(e)) out.push(e);
   return out.length === 0 ? ['none'] : out;
+}
+
+/**
+ * Sorts row numbers stably. A document's rows are few and nearly in order (hits come in order of end, so only nested
+ * and overlapping ones are out of place): an insertion sort moves just those, without the general sort's set-up.
+ */
+function sortRows(rows: number[], compare: (a: number, b: number) => number): void {
+  if (rows.length > 64) {
+    rows.sort(compare);
+    return;
+  }
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && compare(rows[j] as number, row) > 0; j--) rows[j + 1] = rows[j] as number;
+    rows[j + 1] = row;
+  }
 }
