@@ -230,6 +230,13 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
   const ruleBasis: Finding['basis'][] = [];
   const ruleCategory = new Int32Array(rules.length);
   const ruleRank = new Int32Array(rules.length);
+  // What a finding copies from its rule, and whether the tenant's own links can excuse it, read per rule from plain
+  // arrays: the rule objects come in several shapes (parsed data, team lists).
+  const ruleCategoryName: Category[] = [];
+  const ruleIdOf: string[] = [];
+  const ruleMessage: Finding['message'][] = [];
+  const ruleSuggestion: (Finding['suggestion'] | undefined)[] = [];
+  const ruleOwnLinks = new Uint8Array(rules.length);
   const categoryIds = new Map<Category, number>();
   const ids = [...new Set(rules.map((r) => r.id))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const idRank = new Map(ids.map((id, i) => [id, i]));
@@ -241,6 +248,11 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     if (id === undefined) categoryIds.set(rule.category, (id = categoryIds.size));
     ruleCategory[i] = id;
     ruleRank[i] = idRank.get(rule.id) as number;
+    ruleCategoryName[i] = rule.category;
+    ruleIdOf[i] = rule.id;
+    ruleMessage[i] = rule.message;
+    ruleSuggestion[i] = rule.suggestion;
+    ruleOwnLinks[i] = rule.category === 'external_link' && rule.kind === 'pair' ? 1 : 0;
   });
 
   function latinOk(text: string, latin: number, start: number, end: number): boolean {
@@ -454,10 +466,9 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       const start = cd[c + 1] as number;
       const stop = cd[c + 2] as number;
       const p1s = cd[c + 5] as number;
-      const rule = rules[ruleIndex] as Rule;
       if (isAllowed(ruleIndex, cd[c + 3] as number, cd[c + 4] as number)) continue;
       if (p1s >= 0 && isAllowed(ruleIndex, p1s, cd[c + 6] as number)) continue;
-      if (rule.category === 'external_link' && rule.kind === 'pair' && ownLinks.some(([ls, le]) => le >= start - OWN_LINK_WINDOW && ls <= stop + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, start), Math.max(ls, stop)))) continue;
+      if (ruleOwnLinks[ruleIndex] === 1 && ownLinks.some(([ls, le]) => le >= start - OWN_LINK_WINDOW && ls <= stop + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, start), Math.max(ls, stop)))) continue;
       const unless = ruleUnless[ruleIndex] as number[];
       let suppressed = false;
       for (let u = 0; u < unless.length && !suppressed; u++) suppressed = contextNear(unless[u] as number, start, stop);
@@ -529,21 +540,22 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     const findings: Finding[] = new Array(outCount);
     for (let i = 0; i < outCount; i++) {
       const f = out[i] as number;
-      const rule = rules[kRule[f] as number] as Rule;
+      const rule = kRule[f] as number;
       const start = kStart[f] as number;
       const end = kEnd[f] as number;
       const finding: Finding = {
-        category: rule.category,
+        category: ruleCategoryName[rule] as Category,
         severity: SEVERITIES[kSeverity[f] as number] as Severity,
         start,
         end,
         text: text.slice(start, end),
-        rule: rule.id,
-        basis: ruleBasis[kRule[f] as number] as Finding['basis'],
-        message: rule.message,
+        rule: ruleIdOf[rule] as string,
+        basis: ruleBasis[rule] as Finding['basis'],
+        message: ruleMessage[rule] as Finding['message'],
         evasions: kEvasions[f] as Evasion[],
       };
-      if (rule.suggestion) finding.suggestion = rule.suggestion;
+      const suggestion = ruleSuggestion[rule];
+      if (suggestion) finding.suggestion = suggestion;
       findings[i] = finding;
     }
     return findings;
