@@ -267,83 +267,144 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     return true;
   }
 
+  // The scan in progress, read by the helpers below. They live here rather than inside scan so that each call site
+  // always sees the same function (closures made per scan sent the optimizer into deoptimization loops).
+  let text = '';
+  let hitKey = hits.keys;
+  let hitStart = hits.starts;
+  let hitEnd = hits.ends;
+  let breaks = hits.breaks;
+  let hitCount = 0;
+  let breakCount = 0;
+
+  /** First hit index whose end is ≥ offset (hits are in order of end). */
+  const firstEndingAtOrAfter = (offset: number): number => {
+    let lo = 0;
+    let hi = hitCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((hitEnd[mid] as number) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  /** Whether a sentence break lies inside [from, to). */
+  const crossesBreak = (from: number, to: number): boolean => {
+    let lo = 0;
+    let hi = breakCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((breaks[mid] as number) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < breakCount && (breaks[lo] as number) < to;
+  };
+  /** The role index by which hit h has `role` for `ref` (its Latin edges standing alone), or -1. */
+  const roleOf = (h: number, role: Role, ref: number): number => {
+    const key = hitKey[h] as number;
+    if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
+    for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
+      if (roleKind[r] !== role || roleRef[r] !== ref) continue;
+      const latin = keyLatin[key] as number;
+      if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
+    }
+    return -1;
+  };
+  const hasRole = (h: number, role: Role, ref: number): boolean => roleOf(h, role, ref) >= 0;
+  /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
+  const isAllowed = (rule: number, ps: number, pe: number): boolean => {
+    if (!anyAllow && ruleAllow[rule] === 0) return false;
+    for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
+      if ((hitStart[h] as number) > ps) continue;
+      if (((keyFlags[hitKey[h] as number] as number) & ALLOW_FLAG) === 0) continue;
+      if (hasRole(h, Role.Allow, rule) || hasRole(h, Role.Allow, -1)) return true;
+    }
+    return false;
+  };
+  const contextNear = (id: number, start: number, end: number): boolean => {
+    const ctx = contexts[id] as CompiledContext;
+    if (ctx.before !== -1) {
+      // Before the match (and a context word overlapping its start: 不包过 — 不包 … 包过).
+      for (let h = firstEndingAtOrAfter(start + 1) - 1; h >= 0; h--) {
+        const ce = hitEnd[h] as number;
+        if (ctx.before !== null && start - ce > ctx.before) break;
+        if (!hasRole(h, Role.Context, id)) continue;
+        if (!crossesBreak(ce, start)) return true;
+        if (ctx.before === null) break;
+      }
+      for (let h = firstEndingAtOrAfter(start + 1); h < hitCount && (hitEnd[h] as number) < end + MAX_KEY_LENGTH; h++) {
+        if ((hitStart[h] as number) < start && hasRole(h, Role.Context, id)) return true;
+      }
+    }
+    if (ctx.after > 0) {
+      for (let h = firstEndingAtOrAfter(end + 1); h < hitCount && (hitEnd[h] as number) <= end + ctx.after + MAX_KEY_LENGTH; h++) {
+        const cs = hitStart[h] as number;
+        if (cs < end || cs - end > ctx.after) continue;
+        if (hasRole(h, Role.Context, id) && !crossesBreak(end, cs)) return true;
+      }
+    }
+    return false;
+  };
+
+  /** Adds the candidate an action part [as0, ae) of pair rule `rule` makes with its best partner, if one qualifies. */
+  function pairWith(rule: number, as0: number, ae: number, aev: number): void {
+    const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
+    let bestStart = -1;
+    let bestEnd = -1;
+    let bestEvasion = 0;
+    let bestGap = Infinity;
+    const from = firstEndingAtOrAfter(Math.max(0, as0 - r.window));
+    for (let h = from; h < hitCount; h++) {
+      const bs0 = hitStart[h] as number;
+      const be = hitEnd[h] as number;
+      if (bs0 > ae + r.window) {
+        if (be > ae + r.window + MAX_KEY_LENGTH) break;
+        continue;
+      }
+      if (((keyFlags[hitKey[h] as number] as number) & (1 << Role.PartB)) === 0) continue;
+      if (bs0 < ae && be > as0) continue; // overlapping parts are one word, not two
+      if (r.order === 'ab' && bs0 < ae) continue;
+      // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when none
+      // follows, so gaps before the action rank behind every gap after it.
+      const distance = bs0 >= ae ? bs0 - ae : as0 - be;
+      if (distance > r.window) continue;
+      const gap = bs0 >= ae ? distance : distance + r.window + 1;
+      if (gap > bestGap) continue;
+      // At the same distance the longer reward wins (领红包 over 领).
+      if (gap === bestGap && be - bs0 <= bestEnd - bestStart) continue;
+      const role = roleOf(h, Role.PartB, rule);
+      if (role < 0) continue;
+      if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
+      if (isAllowed(rule, bs0, be)) continue;
+      bestStart = bs0;
+      bestEnd = be;
+      bestEvasion = roleEvasion[role] as number;
+      bestGap = gap;
+    }
+    // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
+    if (bestStart < 0 || isAllowed(rule, as0, ae)) return;
+    // A reward after the action runs on through adjacent reward words (即可 → 领取 → 红包): the span covers them.
+    if (bestStart >= ae) {
+      for (let h = firstEndingAtOrAfter(bestEnd + 1); h < hitCount && (hitStart[h] as number) <= bestEnd + 1; h++) {
+        if ((hitStart[h] as number) >= bestStart && (hitEnd[h] as number) > bestEnd && hasRole(h, Role.PartB, rule) && !crossesBreak(bestEnd, hitEnd[h] as number)) {
+          bestEnd = hitEnd[h] as number;
+        }
+      }
+    }
+    pushCandidate(candidates, rule, Math.min(as0, bestStart), Math.max(ae, bestEnd), as0, ae, bestStart, bestEnd, aev !== 0 ? aev : bestEvasion);
+  }
+
   function scan(input: string): Finding[] {
-    const text = typeof input === 'string' ? input : '';
+    text = typeof input === 'string' ? input : '';
     if (text.length === 0) return [];
     matcher.collect(text, hits);
-    const { keys: hitKey, starts: hitStart, ends: hitEnd, breaks } = hits;
-    const hitCount = hits.count;
-    const breakCount = hits.breakCount;
+    hitKey = hits.keys;
+    hitStart = hits.starts;
+    hitEnd = hits.ends;
+    breaks = hits.breaks;
+    hitCount = hits.count;
+    breakCount = hits.breakCount;
     candidates.count = 0;
-
-    /** First hit index whose end is ≥ offset (hits are in order of end). */
-    const firstEndingAtOrAfter = (offset: number): number => {
-      let lo = 0;
-      let hi = hitCount;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((hitEnd[mid] as number) < offset) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    /** Whether a sentence break lies inside [from, to). */
-    const crossesBreak = (from: number, to: number): boolean => {
-      let lo = 0;
-      let hi = breakCount;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((breaks[mid] as number) < from) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < breakCount && (breaks[lo] as number) < to;
-    };
-    /** The role index by which hit h has `role` for `ref` (its Latin edges standing alone), or -1. */
-    const roleOf = (h: number, role: Role, ref: number): number => {
-      const key = hitKey[h] as number;
-      if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
-      for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
-        if (roleKind[r] !== role || roleRef[r] !== ref) continue;
-        const latin = keyLatin[key] as number;
-        if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
-      }
-      return -1;
-    };
-    const hasRole = (h: number, role: Role, ref: number): boolean => roleOf(h, role, ref) >= 0;
-    /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
-    const isAllowed = (rule: number, ps: number, pe: number): boolean => {
-      if (!anyAllow && ruleAllow[rule] === 0) return false;
-      for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
-        if ((hitStart[h] as number) > ps) continue;
-        if (((keyFlags[hitKey[h] as number] as number) & ALLOW_FLAG) === 0) continue;
-        if (hasRole(h, Role.Allow, rule) || hasRole(h, Role.Allow, -1)) return true;
-      }
-      return false;
-    };
-    const contextNear = (id: number, start: number, end: number): boolean => {
-      const ctx = contexts[id] as CompiledContext;
-      if (ctx.before !== -1) {
-        // Before the match (and a context word overlapping its start: 不包过 — 不包 … 包过).
-        for (let h = firstEndingAtOrAfter(start + 1) - 1; h >= 0; h--) {
-          const ce = hitEnd[h] as number;
-          if (ctx.before !== null && start - ce > ctx.before) break;
-          if (!hasRole(h, Role.Context, id)) continue;
-          if (!crossesBreak(ce, start)) return true;
-          if (ctx.before === null) break;
-        }
-        for (let h = firstEndingAtOrAfter(start + 1); h < hitCount && (hitEnd[h] as number) < end + MAX_KEY_LENGTH; h++) {
-          if ((hitStart[h] as number) < start && hasRole(h, Role.Context, id)) return true;
-        }
-      }
-      if (ctx.after > 0) {
-        for (let h = firstEndingAtOrAfter(end + 1); h < hitCount && (hitEnd[h] as number) <= end + ctx.after + MAX_KEY_LENGTH; h++) {
-          const cs = hitStart[h] as number;
-          if (cs < end || cs - end > ctx.after) continue;
-          if (hasRole(h, Role.Context, id) && !crossesBreak(end, cs)) return true;
-        }
-      }
-      return false;
-    };
 
     let idLabelEnds: number[] | null = null;
     let linkHits: number[] | null = null;
@@ -371,54 +432,6 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
             (linkHits ??= []).push(s, e, role);
         }
       }
-    }
-
-    /** Adds the candidate an action part [as0, ae) of pair rule `rule` makes with its best partner, if one qualifies. */
-    function pairWith(rule: number, as0: number, ae: number, aev: number): void {
-      const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
-      let bestStart = -1;
-      let bestEnd = -1;
-      let bestEvasion = 0;
-      let bestGap = Infinity;
-      const from = firstEndingAtOrAfter(Math.max(0, as0 - r.window));
-      for (let h = from; h < hitCount; h++) {
-        const bs0 = hitStart[h] as number;
-        const be = hitEnd[h] as number;
-        if (bs0 > ae + r.window) {
-          if (be > ae + r.window + MAX_KEY_LENGTH) break;
-          continue;
-        }
-        if (((keyFlags[hitKey[h] as number] as number) & (1 << Role.PartB)) === 0) continue;
-        if (bs0 < ae && be > as0) continue; // overlapping parts are one word, not two
-        if (r.order === 'ab' && bs0 < ae) continue;
-        // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when none
-        // follows, so gaps before the action rank behind every gap after it.
-        const distance = bs0 >= ae ? bs0 - ae : as0 - be;
-        if (distance > r.window) continue;
-        const gap = bs0 >= ae ? distance : distance + r.window + 1;
-        if (gap > bestGap) continue;
-        // At the same distance the longer reward wins (领红包 over 领).
-        if (gap === bestGap && be - bs0 <= bestEnd - bestStart) continue;
-        const role = roleOf(h, Role.PartB, rule);
-        if (role < 0) continue;
-        if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
-        if (isAllowed(rule, bs0, be)) continue;
-        bestStart = bs0;
-        bestEnd = be;
-        bestEvasion = roleEvasion[role] as number;
-        bestGap = gap;
-      }
-      // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
-      if (bestStart < 0 || isAllowed(rule, as0, ae)) return;
-      // A reward after the action runs on through adjacent reward words (即可 → 领取 → 红包): the span covers them.
-      if (bestStart >= ae) {
-        for (let h = firstEndingAtOrAfter(bestEnd + 1); h < hitCount && (hitStart[h] as number) <= bestEnd + 1; h++) {
-          if ((hitStart[h] as number) >= bestStart && (hitEnd[h] as number) > bestEnd && hasRole(h, Role.PartB, rule) && !crossesBreak(bestEnd, hitEnd[h] as number)) {
-            bestEnd = hitEnd[h] as number;
-          }
-        }
-      }
-      pushCandidate(candidates, rule, Math.min(as0, bestStart), Math.max(ae, bestEnd), as0, ae, bestStart, bestEnd, aev !== 0 ? aev : bestEvasion);
     }
 
     /** The tenant's own links: an "open in the browser" instruction next to one of them is not external. */
@@ -484,7 +497,9 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       if (severity === INFO && !includeInfo) continue;
       pushKept(kept, ruleIndex, start, stop, severity, evasionsOf(text, cd[c + 3] as number, cd[c + 4] as number, p1s, cd[c + 6] as number, cd[c + 7] as number));
     }
-    return mergeKept(text, kept);
+    const findings = mergeKept(text, kept);
+    text = ''; // the document is not kept alive until the next scan
+    return findings;
   }
 
   /** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
