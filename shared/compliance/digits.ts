@@ -50,10 +50,17 @@ export function findDigitMatches(tables: CharTables, text: string, today?: Date)
  */
 export function findDigitMatchesAt(tables: CharTables, text: string, starts: Int32Array, count: number, today?: Date): DigitMatch[] {
   const out: DigitMatch[] = [];
+  const { digit, kind } = tables;
+  const n = text.length;
   let i = 0;
   for (let r = 0; r < count; r++) {
     const start = starts[r] as number;
-    if (start >= i) i = readRun(tables, text, start, out, today);
+    if (start < i) continue;
+    // readRun's own first check, here: nearly every run (一, 2017年) ends at once, without a call.
+    let end = start + 1;
+    while (end < n && (digit[text.charCodeAt(end)] as number) >= 0) end++;
+    if (end - start < MIN_NUMBER_DIGITS && (end === n || !mayContinueRun(digit, kind, text.charCodeAt(end)))) i = end;
+    else i = readRun(tables, text, start, out, today);
   }
   return out;
 }
@@ -154,12 +161,15 @@ function readRun(tables: CharTables, text: string, i: number, out: DigitMatch[],
 
 const MIN_NUMBER_DIGITS = 11;
 const SEPARATOR_UNITS = new Set([...SEPARATORS].map((ch) => ch.charCodeAt(0)));
+/** The same as a bit set over UTF-16 units (8 KB): the short-run check asks after nearly every digit. */
+const SEPARATOR_BITS = new Int32Array(2048);
+for (const u of SEPARATOR_UNITS) SEPARATOR_BITS[u >>> 5] = (SEPARATOR_BITS[u >>> 5] as number) | (1 << (u & 31));
 
 /** Whether unit u after a digit can take a run on: a digit, an ID's X, or what the run reader skips between groups. */
 function mayContinueRun(digit: Int8Array, kind: Uint8Array, u: number): boolean {
   if ((digit[u] as number) >= 0 || u === 0x58 || u === 0x78 || u === 0xff38 || u === 0xff58) return true;
   const k = kind[u] as number;
-  return k === KIND_INVISIBLE || (u >= 0xd83c && u <= 0xd83e) || SEPARATOR_UNITS.has(u) || (k === KIND_NOISE && u >= 0x2000);
+  return k === KIND_INVISIBLE || (u >= 0xd83c && u <= 0xd83e) || ((SEPARATOR_BITS[u >>> 5] as number) & (1 << (u & 31))) !== 0 || (k === KIND_NOISE && u >= 0x2000);
 }
 
 /** Records a group's start, end and the run's digit count after it; returns the new group count. */

@@ -223,6 +223,37 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
   const DRIVING = (1 << Role.Term) | (1 << Role.PartA) | (1 << Role.LinkTld) | (1 << Role.LinkScheme) | (1 << Role.LinkCurrency) | (1 << Role.IdLabel);
   const hits = newHitBuffer();
   const candidates = newCandidates();
+  const kept = newKept();
+  // Per rule: its severity (as a rank), basis, category (as a number) and the rank of its id among all ids (ties
+  // between findings on one span resolve by rule id).
+  const ruleSeverity = new Uint8Array(rules.length);
+  const ruleBasis: Finding['basis'][] = [];
+  const ruleCategory = new Int32Array(rules.length);
+  const ruleRank = new Int32Array(rules.length);
+  // What a finding copies from its rule, and whether the tenant's own links can excuse it, read per rule from plain
+  // arrays: the rule objects come in several shapes (parsed data, team lists).
+  const ruleCategoryName: Category[] = [];
+  const ruleIdOf: string[] = [];
+  const ruleMessage: Finding['message'][] = [];
+  const ruleSuggestion: (Finding['suggestion'] | undefined)[] = [];
+  const ruleOwnLinks = new Uint8Array(rules.length);
+  const categoryIds = new Map<Category, number>();
+  const ids = [...new Set(rules.map((r) => r.id))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const idRank = new Map(ids.map((id, i) => [id, i]));
+  rules.forEach((rule, i) => {
+    const category = ruleSet.categories[rule.category];
+    ruleSeverity[i] = SEVERITY_RANK[rule.severity ?? category?.severity ?? 'must_fix'];
+    ruleBasis[i] = rule.basis ?? category?.basis ?? NO_BASIS;
+    let id = categoryIds.get(rule.category);
+    if (id === undefined) categoryIds.set(rule.category, (id = categoryIds.size));
+    ruleCategory[i] = id;
+    ruleRank[i] = idRank.get(rule.id) as number;
+    ruleCategoryName[i] = rule.category;
+    ruleIdOf[i] = rule.id;
+    ruleMessage[i] = rule.message;
+    ruleSuggestion[i] = rule.suggestion;
+    ruleOwnLinks[i] = rule.category === 'external_link' && rule.kind === 'pair' ? 1 : 0;
+  });
 
   function latinOk(text: string, latin: number, start: number, end: number): boolean {
     if ((latin & 1) !== 0 && start > 0) {
@@ -236,83 +267,144 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
     return true;
   }
 
+  // The scan in progress, read by the helpers below. They live here rather than inside scan so that each call site
+  // always sees the same function (closures made per scan sent the optimizer into deoptimization loops).
+  let text = '';
+  let hitKey = hits.keys;
+  let hitStart = hits.starts;
+  let hitEnd = hits.ends;
+  let breaks = hits.breaks;
+  let hitCount = 0;
+  let breakCount = 0;
+
+  /** First hit index whose end is ≥ offset (hits are in order of end). */
+  const firstEndingAtOrAfter = (offset: number): number => {
+    let lo = 0;
+    let hi = hitCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((hitEnd[mid] as number) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  /** Whether a sentence break lies inside [from, to). */
+  const crossesBreak = (from: number, to: number): boolean => {
+    let lo = 0;
+    let hi = breakCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((breaks[mid] as number) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < breakCount && (breaks[lo] as number) < to;
+  };
+  /** The role index by which hit h has `role` for `ref` (its Latin edges standing alone), or -1. */
+  const roleOf = (h: number, role: Role, ref: number): number => {
+    const key = hitKey[h] as number;
+    if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
+    for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
+      if (roleKind[r] !== role || roleRef[r] !== ref) continue;
+      const latin = keyLatin[key] as number;
+      if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
+    }
+    return -1;
+  };
+  const hasRole = (h: number, role: Role, ref: number): boolean => roleOf(h, role, ref) >= 0;
+  /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
+  const isAllowed = (rule: number, ps: number, pe: number): boolean => {
+    if (!anyAllow && ruleAllow[rule] === 0) return false;
+    for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
+      if ((hitStart[h] as number) > ps) continue;
+      if (((keyFlags[hitKey[h] as number] as number) & ALLOW_FLAG) === 0) continue;
+      if (hasRole(h, Role.Allow, rule) || hasRole(h, Role.Allow, -1)) return true;
+    }
+    return false;
+  };
+  const contextNear = (id: number, start: number, end: number): boolean => {
+    const ctx = contexts[id] as CompiledContext;
+    if (ctx.before !== -1) {
+      // Before the match (and a context word overlapping its start: 不包过 — 不包 … 包过).
+      for (let h = firstEndingAtOrAfter(start + 1) - 1; h >= 0; h--) {
+        const ce = hitEnd[h] as number;
+        if (ctx.before !== null && start - ce > ctx.before) break;
+        if (!hasRole(h, Role.Context, id)) continue;
+        if (!crossesBreak(ce, start)) return true;
+        if (ctx.before === null) break;
+      }
+      for (let h = firstEndingAtOrAfter(start + 1); h < hitCount && (hitEnd[h] as number) < end + MAX_KEY_LENGTH; h++) {
+        if ((hitStart[h] as number) < start && hasRole(h, Role.Context, id)) return true;
+      }
+    }
+    if (ctx.after > 0) {
+      for (let h = firstEndingAtOrAfter(end + 1); h < hitCount && (hitEnd[h] as number) <= end + ctx.after + MAX_KEY_LENGTH; h++) {
+        const cs = hitStart[h] as number;
+        if (cs < end || cs - end > ctx.after) continue;
+        if (hasRole(h, Role.Context, id) && !crossesBreak(end, cs)) return true;
+      }
+    }
+    return false;
+  };
+
+  /** Adds the candidate an action part [as0, ae) of pair rule `rule` makes with its best partner, if one qualifies. */
+  function pairWith(rule: number, as0: number, ae: number, aev: number): void {
+    const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
+    let bestStart = -1;
+    let bestEnd = -1;
+    let bestEvasion = 0;
+    let bestGap = Infinity;
+    const from = firstEndingAtOrAfter(Math.max(0, as0 - r.window));
+    for (let h = from; h < hitCount; h++) {
+      const bs0 = hitStart[h] as number;
+      const be = hitEnd[h] as number;
+      if (bs0 > ae + r.window) {
+        if (be > ae + r.window + MAX_KEY_LENGTH) break;
+        continue;
+      }
+      if (((keyFlags[hitKey[h] as number] as number) & (1 << Role.PartB)) === 0) continue;
+      if (bs0 < ae && be > as0) continue; // overlapping parts are one word, not two
+      if (r.order === 'ab' && bs0 < ae) continue;
+      // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when none
+      // follows, so gaps before the action rank behind every gap after it.
+      const distance = bs0 >= ae ? bs0 - ae : as0 - be;
+      if (distance > r.window) continue;
+      const gap = bs0 >= ae ? distance : distance + r.window + 1;
+      if (gap > bestGap) continue;
+      // At the same distance the longer reward wins (领红包 over 领).
+      if (gap === bestGap && be - bs0 <= bestEnd - bestStart) continue;
+      const role = roleOf(h, Role.PartB, rule);
+      if (role < 0) continue;
+      if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
+      if (isAllowed(rule, bs0, be)) continue;
+      bestStart = bs0;
+      bestEnd = be;
+      bestEvasion = roleEvasion[role] as number;
+      bestGap = gap;
+    }
+    // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
+    if (bestStart < 0 || isAllowed(rule, as0, ae)) return;
+    // A reward after the action runs on through adjacent reward words (即可 → 领取 → 红包): the span covers them.
+    if (bestStart >= ae) {
+      for (let h = firstEndingAtOrAfter(bestEnd + 1); h < hitCount && (hitStart[h] as number) <= bestEnd + 1; h++) {
+        if ((hitStart[h] as number) >= bestStart && (hitEnd[h] as number) > bestEnd && hasRole(h, Role.PartB, rule) && !crossesBreak(bestEnd, hitEnd[h] as number)) {
+          bestEnd = hitEnd[h] as number;
+        }
+      }
+    }
+    pushCandidate(candidates, rule, Math.min(as0, bestStart), Math.max(ae, bestEnd), as0, ae, bestStart, bestEnd, aev !== 0 ? aev : bestEvasion);
+  }
+
   function scan(input: string): Finding[] {
-    const text = typeof input === 'string' ? input : '';
+    text = typeof input === 'string' ? input : '';
     if (text.length === 0) return [];
     matcher.collect(text, hits);
-    const { keys: hitKey, starts: hitStart, ends: hitEnd, breaks } = hits;
-    const hitCount = hits.count;
-    const breakCount = hits.breakCount;
+    hitKey = hits.keys;
+    hitStart = hits.starts;
+    hitEnd = hits.ends;
+    breaks = hits.breaks;
+    hitCount = hits.count;
+    breakCount = hits.breakCount;
     candidates.count = 0;
-
-    /** First hit index whose end is ≥ offset (hits are in order of end). */
-    const firstEndingAtOrAfter = (offset: number): number => {
-      let lo = 0;
-      let hi = hitCount;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((hitEnd[mid] as number) < offset) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    /** Whether a sentence break lies inside [from, to). */
-    const crossesBreak = (from: number, to: number): boolean => {
-      let lo = 0;
-      let hi = breakCount;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((breaks[mid] as number) < from) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < breakCount && (breaks[lo] as number) < to;
-    };
-    /** The role index by which hit h has `role` for `ref` (its Latin edges standing alone), or -1. */
-    const roleOf = (h: number, role: Role, ref: number): number => {
-      const key = hitKey[h] as number;
-      if (((keyFlags[key] as number) & (1 << role)) === 0) return -1;
-      for (let r = roleFrom[key] as number, end = roleEnd[key] as number; r < end; r++) {
-        if (roleKind[r] !== role || roleRef[r] !== ref) continue;
-        const latin = keyLatin[key] as number;
-        if (latin === 0 || latinOk(text, latin, hitStart[h] as number, hitEnd[h] as number)) return r;
-      }
-      return -1;
-    };
-    const hasRole = (h: number, role: Role, ref: number): boolean => roleOf(h, role, ref) >= 0;
-    /** An allow word of `rule` (or a team allow term) covers [ps, pe). */
-    const isAllowed = (rule: number, ps: number, pe: number): boolean => {
-      if (!anyAllow && ruleAllow[rule] === 0) return false;
-      for (let h = firstEndingAtOrAfter(pe); h < hitCount && (hitEnd[h] as number) <= pe + MAX_KEY_LENGTH * 2; h++) {
-        if ((hitStart[h] as number) > ps) continue;
-        if (((keyFlags[hitKey[h] as number] as number) & ALLOW_FLAG) === 0) continue;
-        if (hasRole(h, Role.Allow, rule) || hasRole(h, Role.Allow, -1)) return true;
-      }
-      return false;
-    };
-    const contextNear = (id: number, start: number, end: number): boolean => {
-      const ctx = contexts[id] as CompiledContext;
-      if (ctx.before !== -1) {
-        // Before the match (and a context word overlapping its start: 不包过 — 不包 … 包过).
-        for (let h = firstEndingAtOrAfter(start + 1) - 1; h >= 0; h--) {
-          const ce = hitEnd[h] as number;
-          if (ctx.before !== null && start - ce > ctx.before) break;
-          if (!hasRole(h, Role.Context, id)) continue;
-          if (!crossesBreak(ce, start)) return true;
-          if (ctx.before === null) break;
-        }
-        for (let h = firstEndingAtOrAfter(start + 1); h < hitCount && (hitEnd[h] as number) < end + MAX_KEY_LENGTH; h++) {
-          if ((hitStart[h] as number) < start && hasRole(h, Role.Context, id)) return true;
-        }
-      }
-      if (ctx.after > 0) {
-        for (let h = firstEndingAtOrAfter(end + 1); h < hitCount && (hitEnd[h] as number) <= end + ctx.after + MAX_KEY_LENGTH; h++) {
-          const cs = hitStart[h] as number;
-          if (cs < end || cs - end > ctx.after) continue;
-          if (hasRole(h, Role.Context, id) && !crossesBreak(end, cs)) return true;
-        }
-      }
-      return false;
-    };
 
     let idLabelEnds: number[] | null = null;
     let linkHits: number[] | null = null;
@@ -340,54 +432,6 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
             (linkHits ??= []).push(s, e, role);
         }
       }
-    }
-
-    /** Adds the candidate an action part [as0, ae) of pair rule `rule` makes with its best partner, if one qualifies. */
-    function pairWith(rule: number, as0: number, ae: number, aev: number): void {
-      const r = rules[rule] as Extract<Rule, { kind: 'pair' }>;
-      let bestStart = -1;
-      let bestEnd = -1;
-      let bestEvasion = 0;
-      let bestGap = Infinity;
-      const from = firstEndingAtOrAfter(Math.max(0, as0 - r.window));
-      for (let h = from; h < hitCount; h++) {
-        const bs0 = hitStart[h] as number;
-        const be = hitEnd[h] as number;
-        if (bs0 > ae + r.window) {
-          if (be > ae + r.window + MAX_KEY_LENGTH) break;
-          continue;
-        }
-        if (((keyFlags[hitKey[h] as number] as number) & (1 << Role.PartB)) === 0) continue;
-        if (bs0 < ae && be > as0) continue; // overlapping parts are one word, not two
-        if (r.order === 'ab' && bs0 < ae) continue;
-        // A reward after the action reads as its consequence ("转发…即可领取"); one before it counts only when none
-        // follows, so gaps before the action rank behind every gap after it.
-        const distance = bs0 >= ae ? bs0 - ae : as0 - be;
-        if (distance > r.window) continue;
-        const gap = bs0 >= ae ? distance : distance + r.window + 1;
-        if (gap > bestGap) continue;
-        // At the same distance the longer reward wins (领红包 over 领).
-        if (gap === bestGap && be - bs0 <= bestEnd - bestStart) continue;
-        const role = roleOf(h, Role.PartB, rule);
-        if (role < 0) continue;
-        if (crossesBreak(Math.min(as0, bs0), Math.max(ae, be))) continue;
-        if (isAllowed(rule, bs0, be)) continue;
-        bestStart = bs0;
-        bestEnd = be;
-        bestEvasion = roleEvasion[role] as number;
-        bestGap = gap;
-      }
-      // Parts inside an allowed word (私信回复, 分享会) do not pair; a farther part may (checked last: it is rare).
-      if (bestStart < 0 || isAllowed(rule, as0, ae)) return;
-      // A reward after the action runs on through adjacent reward words (即可 → 领取 → 红包): the span covers them.
-      if (bestStart >= ae) {
-        for (let h = firstEndingAtOrAfter(bestEnd + 1); h < hitCount && (hitStart[h] as number) <= bestEnd + 1; h++) {
-          if ((hitStart[h] as number) >= bestStart && (hitEnd[h] as number) > bestEnd && hasRole(h, Role.PartB, rule) && !crossesBreak(bestEnd, hitEnd[h] as number)) {
-            bestEnd = hitEnd[h] as number;
-          }
-        }
-      }
-      pushCandidate(candidates, rule, Math.min(as0, bestStart), Math.max(ae, bestEnd), as0, ae, bestStart, bestEnd, aev !== 0 ? aev : bestEvasion);
     }
 
     /** The tenant's own links: an "open in the browser" instruction next to one of them is not external. */
@@ -426,46 +470,117 @@ export function createScanner(ruleSet: RuleSet, tables: CharTables, options: Sca
       }
     }
 
-    const findings: Finding[] = [];
+    // Survivors stay rows (kept) until they are sorted and merged: a finding merged into another never becomes an
+    // object of its own.
+    kept.count = 0;
     const cd = candidates.data;
     for (let c = 0, end = candidates.count * CANDIDATE_FIELDS; c < end; c += CANDIDATE_FIELDS) {
       const ruleIndex = cd[c] as number;
       const start = cd[c + 1] as number;
       const stop = cd[c + 2] as number;
       const p1s = cd[c + 5] as number;
-      const rule = rules[ruleIndex] as Rule;
       if (isAllowed(ruleIndex, cd[c + 3] as number, cd[c + 4] as number)) continue;
       if (p1s >= 0 && isAllowed(ruleIndex, p1s, cd[c + 6] as number)) continue;
-      if (rule.category === 'external_link' && rule.kind === 'pair' && ownLinks.some(([ls, le]) => le >= start - OWN_LINK_WINDOW && ls <= stop + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, start), Math.max(ls, stop)))) continue;
+      if (ruleOwnLinks[ruleIndex] === 1 && ownLinks.some(([ls, le]) => le >= start - OWN_LINK_WINDOW && ls <= stop + OWN_LINK_WINDOW && !crossesBreak(Math.min(le, start), Math.max(ls, stop)))) continue;
       const unless = ruleUnless[ruleIndex] as number[];
       let suppressed = false;
       for (let u = 0; u < unless.length && !suppressed; u++) suppressed = contextNear(unless[u] as number, start, stop);
       if (suppressed) continue;
-      const category = ruleSet.categories[rule.category];
-      let severity: Severity = rule.severity ?? category?.severity ?? 'must_fix';
+      let severity = ruleSeverity[ruleIndex] as number;
       const hints = ruleHint[ruleIndex] as number[];
       for (let u = 0; u < hints.length; u++) {
         if (contextNear(hints[u] as number, start, stop)) {
-          severity = 'info';
+          severity = INFO;
           break;
         }
       }
-      if (severity === 'info' && !includeInfo) continue;
-      const finding: Finding = {
-        category: rule.category,
-        severity,
-        start,
-        end: stop,
-        text: text.slice(start, stop),
-        rule: rule.id,
-        basis: rule.basis ?? category?.basis ?? NO_BASIS,
-        message: rule.message,
-        evasions: evasionsOf(text, cd[c + 3] as number, cd[c + 4] as number, p1s, cd[c + 6] as number, cd[c + 7] as number),
-      };
-      if (rule.suggestion) finding.suggestion = rule.suggestion;
-      findings.push(finding);
+      if (severity === INFO && !includeInfo) continue;
+      pushKept(kept, ruleIndex, start, stop, severity, evasionsOf(text, cd[c + 3] as number, cd[c + 4] as number, p1s, cd[c + 6] as number, cd[c + 7] as number));
     }
-    return mergeOverlaps(text, findings);
+    const findings = mergeKept(text, kept);
+    text = ''; // the document is not kept alive until the next scan
+    return findings;
+  }
+
+  /** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
+  function mergeKept(text: string, k: Kept): Finding[] {
+    const count = k.count;
+    if (count === 0) return [];
+    const { rule: kRule, start: kStart, end: kEnd, severity: kSeverity, evasions: kEvasions } = k;
+    // Ties (the same span from two rules) resolve by rule id, so the report does not depend on the order rules ran
+    // in. The sort is stable, and rows already in order, as they mostly come, are not sorted.
+    const order = k.order;
+    order.length = count;
+    let sorted = true;
+    for (let i = 0; i < count; i++) {
+      order[i] = i;
+      if (i > 0 && sorted && bySpanThenRule(i - 1, i) > 0) sorted = false;
+    }
+    if (!sorted) sortRows(order, bySpanThenRule);
+    // Merged rows are written over the row they merge into (the first of its run, so never one still to be read).
+    let outCount = 0;
+    const out = k.out;
+    // The last row kept per category, as [category, slot] pairs: a document has findings in a few categories.
+    const lastOf = k.lastOf;
+    lastOf.length = 0;
+    for (let i = 0; i < count; i++) {
+      const f = order[i] as number;
+      const category = ruleCategory[kRule[f] as number] as number;
+      let slot = -1;
+      for (let c = 0; c < lastOf.length; c += 2) {
+        if (lastOf[c] === category) {
+          slot = c;
+          break;
+        }
+      }
+      if (slot >= 0) {
+        const prev = out[lastOf[slot + 1] as number] as number;
+        if ((kStart[f] as number) < (kEnd[prev] as number)) {
+          if ((kSeverity[f] as number) > (kSeverity[prev] as number)) {
+            kRule[prev] = kRule[f] as number;
+            kSeverity[prev] = kSeverity[f] as number;
+          }
+          kEvasions[prev] = unionOfEvasions(kEvasions[prev] as Evasion[], kEvasions[f] as Evasion[]);
+          if ((kEnd[f] as number) > (kEnd[prev] as number)) kEnd[prev] = kEnd[f] as number;
+          continue;
+        }
+        lastOf[slot + 1] = outCount;
+      } else lastOf.push(category, outCount);
+      out[outCount++] = f;
+    }
+    out.length = outCount;
+    let spanSorted = true;
+    for (let i = 1; i < outCount && spanSorted; i++) spanSorted = bySpan(out[i - 1] as number, out[i] as number) <= 0;
+    if (!spanSorted) sortRows(out, bySpan);
+    const findings: Finding[] = new Array(outCount);
+    for (let i = 0; i < outCount; i++) {
+      const f = out[i] as number;
+      const rule = kRule[f] as number;
+      const start = kStart[f] as number;
+      const end = kEnd[f] as number;
+      const finding: Finding = {
+        category: ruleCategoryName[rule] as Category,
+        severity: SEVERITIES[kSeverity[f] as number] as Severity,
+        start,
+        end,
+        text: text.slice(start, end),
+        rule: ruleIdOf[rule] as string,
+        basis: ruleBasis[rule] as Finding['basis'],
+        message: ruleMessage[rule] as Finding['message'],
+        evasions: kEvasions[f] as Evasion[],
+      };
+      const suggestion = ruleSuggestion[rule];
+      if (suggestion) finding.suggestion = suggestion;
+      findings[i] = finding;
+    }
+    return findings;
+
+    function bySpanThenRule(a: number, b: number): number {
+      return (kStart[a] as number) - (kStart[b] as number) || (kEnd[b] as number) - (kEnd[a] as number) || (ruleRank[kRule[a] as number] as number) - (ruleRank[kRule[b] as number] as number);
+    }
+    function bySpan(a: number, b: number): number {
+      return (kStart[a] as number) - (kStart[b] as number) || (kEnd[a] as number) - (kEnd[b] as number);
+    }
   }
 
   /**
@@ -556,38 +671,49 @@ function pushCandidate(c: Candidates, rule: number, start: number, end: number, 
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { block: 3, must_fix: 2, info: 1 };
+const SEVERITIES: readonly (Severity | undefined)[] = [undefined, 'info', 'must_fix', 'block'];
+const INFO = SEVERITY_RANK.info;
 
-/** Overlapping findings of one category become one: the most severe rule, spanning both, with both evasions. */
-function mergeOverlaps(text: string, findings: Finding[]): Finding[] {
-  if (findings.length < 2) return findings;
-  // Ties (the same span from two rules) resolve by rule id, so the report does not depend on the order rules ran in.
-  // (The sort is stable: findings already in order, as they mostly come, are left as they are without sorting.)
-  if (!inOrder(findings, bySpanThenRule)) findings.sort(bySpanThenRule);
-  const out: Finding[] = [];
-  // The last finding kept per category, as [category, index] pairs: a document has findings in a few categories.
-  const lastOf: (Category | number)[] = [];
-  for (const f of findings) {
-    let slot = -1;
-    for (let c = 0; c < lastOf.length; c += 2) {
-      if (lastOf[c] === f.category) {
-        slot = c;
-        break;
-      }
-    }
-    const at = slot < 0 ? undefined : (lastOf[slot + 1] as number);
-    const prev = at === undefined ? undefined : out[at];
-    if (prev && at !== undefined && f.start < prev.end) {
-      const keep = SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity] ? f : prev;
-      const evasions = unionOfEvasions(prev.evasions, f.evasions);
-      const end = Math.max(prev.end, f.end);
-      out[at] = { ...keep, start: prev.start, end, text: text.slice(prev.start, end), evasions };
-      continue;
-    }
-    if (slot < 0) lastOf.push(f.category, out.length);
-    else lastOf[slot + 1] = out.length;
-    out.push(f);
+/**
+ * The candidates that survive the rules, as rows (rule, span, severity rank, evasions) until they are merged; `order`,
+ * `out` and `lastOf` are the merge's scratch lists. Reused from scan to scan.
+ */
+interface Kept {
+  rule: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  severity: Uint8Array;
+  evasions: Evasion[][];
+  count: number;
+  order: number[];
+  out: number[];
+  lastOf: number[];
+}
+
+function newKept(): Kept {
+  const size = 256;
+  return { rule: new Int32Array(size), start: new Int32Array(size), end: new Int32Array(size), severity: new Uint8Array(size), evasions: [], count: 0, order: [], out: [], lastOf: [] };
+}
+
+function pushKept(k: Kept, rule: number, start: number, end: number, severity: number, evasions: Evasion[]): void {
+  const at = k.count;
+  if (at === k.rule.length) {
+    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+      next.set(a);
+      return next;
+    };
+    k.rule = grow(k.rule);
+    k.start = grow(k.start);
+    k.end = grow(k.end);
+    k.severity = grow(k.severity);
   }
-  return inOrder(out, bySpan) ? out : out.sort(bySpan);
+  k.rule[at] = rule;
+  k.start[at] = start;
+  k.end[at] = end;
+  k.severity[at] = severity;
+  k.evasions[at] = evasions;
+  k.count = at + 1;
 }
 
 /** Both lists' evasions in order of first mention, 'none' only when it is all there is. */
@@ -598,16 +724,19 @@ function unionOfEvasions(a: readonly Evasion[], b: readonly Evasion[]): Evasion[
   return out.length === 0 ? ['none'] : out;
 }
 
-function bySpanThenRule(a: Finding, b: Finding): number {
-  return a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+/**
+ * Sorts row numbers stably. A document's rows are few and nearly in order (hits come in order of end, so only nested
+ * and overlapping ones are out of place): an insertion sort moves just those, without the general sort's set-up.
+ */
+function sortRows(rows: number[], compare: (a: number, b: number) => number): void {
+  if (rows.length > 64) {
+    rows.sort(compare);
+    return;
+  }
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && compare(rows[j] as number, row) > 0; j--) rows[j + 1] = rows[j] as number;
+    rows[j + 1] = row;
+  }
 }
-
-function bySpan(a: Finding, b: Finding): number {
-  return a.start - b.start || a.end - b.end;
-}
-
-function inOrder(findings: readonly Finding[], compare: (a: Finding, b: Finding) => number): boolean {
-  for (let i = 1; i < findings.length; i++) if (compare(findings[i - 1] as Finding, findings[i] as Finding) > 0) return false;
-  return true;
-}
-
