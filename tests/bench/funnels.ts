@@ -112,7 +112,9 @@ try {
   for (let i = 1; i <= steps; i++) await page.mouse.move(x0 + (i * 300) / steps, y0 + Math.sin(i / 10) * 80);
   await page.mouse.up();
   await page.waitForTimeout(200);
-  printFrameFigures(await browser.stopTracing(), `\nDrag on the ${plan.nodes.length}-node canvas — Chromium ${browser.version()}, ${steps} mouse moves, Chrome trace through Playwright`);
+  const traceBuffer = await browser.stopTracing();
+  if (process.env.SAVE_TRACE) fs.writeFileSync(process.env.SAVE_TRACE, traceBuffer);
+  printFrameFigures(traceBuffer, `\nDrag on the ${plan.nodes.length}-node canvas — Chromium ${browser.version()}, ${steps} mouse moves, Chrome trace through Playwright`);
   const saved = await call<{ version: number }>('funnels.get', { id: created.id });
   console.log(`  saves after the drag: version ${created.version + 1} → ${saved.version} (one drop = one change)`);
 } finally {
