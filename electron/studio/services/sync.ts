@@ -561,28 +561,7 @@ export class SyncService {
   private writeCourse(id: string, data: CourseData, stored: { version: number; deleted_at: string | null } | null): void {
     // Media travel apart from sync: a cover this workspace does not have yet is left off until it arrives.
     const coverKnown = data.coverHash !== null && this.stmt.mediaKnown.get(data.coverHash) !== undefined;
-    if (!stored) {
-      // New here: replaces nothing (no 'beforeSync' version), so it is inserted in one pass, with the same checks.
-      this.s.courses.insertSynced({
-        id,
-        createdAt: data.createdAt,
-        title: data.title,
-        type: data.type,
-        priceFen: data.priceFen,
-        summary: data.summary,
-        coverHash: coverKnown ? data.coverHash : null,
-        ...(coverKnown ? { coverCrops: data.coverCrops } : {}),
-        typeDetails: data.typeDetails,
-        chapters: data.chapters,
-      });
-      return;
-    }
-    if (stored.deleted_at) this.s.courses.restore(id);
-    else this.s.versions.snapshotCourse(id, 'beforeSync');
-    const baseVersion = this.stmt.courseRow.get(id)!.version;
-    this.s.courses.save({
-      id,
-      baseVersion,
+    const fields = {
       title: data.title,
       type: data.type,
       priceFen: data.priceFen,
@@ -591,7 +570,16 @@ export class SyncService {
       ...(coverKnown ? { coverCrops: data.coverCrops } : {}),
       typeDetails: data.typeDetails,
       chapters: data.chapters,
-    }, { fromSync: true });
+    };
+    if (!stored) {
+      // New here: replaces nothing (no 'beforeSync' version), so it is inserted in one pass, with the same checks.
+      this.s.courses.insertSynced({ id, createdAt: data.createdAt, ...fields });
+      return;
+    }
+    if (stored.deleted_at) this.s.courses.restore(id);
+    else this.s.versions.snapshotCourse(id, 'beforeSync');
+    const baseVersion = this.stmt.courseRow.get(id)!.version;
+    this.s.courses.save({ id, baseVersion, ...fields }, { fromSync: true });
   }
 
   private recordConflict(remote: SyncRow, reason: string | null): void {
