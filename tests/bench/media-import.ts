@@ -12,7 +12,6 @@
  * it — the floor this disk and CPU allow. Prints figures and exits 0; a missed target is reported, not thrown.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { BINARY_CALL_HEADER, HTTP_PATHS, type Result } from '../../shared/contra
 import { createStudioHost, type StudioHost } from '../../electron/studio/host';
 import { startLoopbackServer } from '../../electron/studio/http/loopback-server';
 import { mp3Bytes, mp4Parts, videoOptions, wavBytes } from '../helpers/media-files';
+import { readHashWrite } from './support/copy-peer';
 
 const MB = 1024 * 1024;
 const TARGET_MBPS = 100;
@@ -97,25 +97,6 @@ async function importAll(files: string[], call: Call): Promise<void> {
   }
 }
 
-async function peer(files: string[], outDir: string): Promise<void> {
-  const buffer = Buffer.alloc(CHUNK);
-  for (const file of files) {
-    const hash = createHash('sha256');
-    const input = await fs.promises.open(file, 'r');
-    const output = await fs.promises.open(path.join(outDir, path.basename(file)), 'w');
-    for (;;) {
-      const { bytesRead } = await input.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      await output.write(buffer, 0, bytesRead);
-    }
-    hash.digest('hex');
-    await output.datasync();
-    await output.close();
-    await input.close();
-  }
-}
-
 async function timed(label: string, bytes: number, run: () => Promise<void>): Promise<number> {
   const t0 = process.hrtime.bigint();
   await run();
@@ -138,7 +119,7 @@ async function main(): Promise<void> {
 
     const peerDir = path.join(root, 'peer');
     fs.mkdirSync(peerDir);
-    const peerMbps = await timed('peer: read + sha256 + write (plain Node)', bytes, () => peer(files, peerDir));
+    const peerMbps = await timed('peer: read + sha256 + write (plain Node)', bytes, () => readHashWrite(files, peerDir, CHUNK));
     fs.rmSync(peerDir, { recursive: true, force: true });
 
     const direct = createStudioHost({ dataDir: path.join(root, 'direct'), shell: 'desktop' });

@@ -21,6 +21,7 @@ import type { Result } from '../../shared/contract/index';
 import { defaultLessonTypeDetails } from '../../shared/domain/course-types';
 import { mp4Parts, videoOptions } from '../helpers/media-files';
 import { benchTempRoot } from './support/child-processes';
+import { readHashWrite } from './support/copy-peer';
 
 const MB = 1024 * 1024;
 const CHUNK = 4 * MB;
@@ -58,25 +59,6 @@ async function sendChunks(host: StudioHost, method: 'media.importChunk' | 'packa
   await handle.close();
 }
 
-async function peer(files: string[], outDir: string): Promise<void> {
-  const buffer = Buffer.alloc(CHUNK);
-  for (const file of files) {
-    const hash = createHash('sha256');
-    const input = await fs.promises.open(file, 'r');
-    const output = await fs.promises.open(path.join(outDir, path.basename(file)), 'w');
-    for (;;) {
-      const { bytesRead } = await input.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      await output.write(buffer, 0, bytesRead);
-    }
-    hash.digest('hex');
-    await output.datasync();
-    await output.close();
-    await input.close();
-  }
-}
-
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) hash.update(chunk as Buffer);
@@ -110,7 +92,7 @@ async function main(root: string): Promise<void> {
 
   const peerDir = path.join(root, 'peer');
   fs.mkdirSync(peerDir);
-  const peerMbps = await timed('peer: read + sha256 + write (plain Node)', bytes, () => peer(files, peerDir));
+  const peerMbps = await timed('peer: read + sha256 + write (plain Node)', bytes, () => readHashWrite(files, peerDir, CHUNK));
   fs.rmSync(peerDir, { recursive: true, force: true });
 
   // The source workspace: the videos through the media library, one course using them (not timed).
