@@ -167,7 +167,6 @@ function Canvas() {
         onPaneClick={() => store.getState().select(null)}
         deleteKeyCode={['Delete', 'Backspace']}
         fitView
-        onlyRenderVisibleElements
         minZoom={0.1}
       >
         <Background />
