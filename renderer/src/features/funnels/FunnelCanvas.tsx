@@ -75,6 +75,9 @@ function Canvas() {
         selected: selection?.kind === 'node' && selection.id === node.id,
         width: STEP_WIDTH,
         height: STEP_HEIGHT,
+        // Without `measured`, React Flow drops a changed node's handle bounds: each drag move would unmount the
+        // node's edges, re-measure the node and remount the edges (label measuring included).
+        measured: { width: STEP_WIDTH, height: STEP_HEIGHT },
       })),
     [doc, data, selection],
   );
@@ -164,7 +167,6 @@ function Canvas() {
         onPaneClick={() => store.getState().select(null)}
         deleteKeyCode={['Delete', 'Backspace']}
         fitView
-        onlyRenderVisibleElements
         minZoom={0.1}
       >
         <Background />
