@@ -102,7 +102,8 @@ export class TeamService {
   // ── members ────────────────────────────────────────────────────────────────────────────────────────────────────
 
   listMembers(): Member[] {
-    return this.db.prepare<[], MemberRow>(`${MEMBER_SELECT} ORDER BY m.created_at, m.id`).all().map(toMember);
+    // rowid breaks ties in joining order: two members made in the same millisecond (a pairing right after another).
+    return this.db.prepare<[], MemberRow>(`${MEMBER_SELECT} ORDER BY m.created_at, m.rowid`).all().map(toMember);
   }
 
   getMember(id: string): Member {
@@ -158,7 +159,7 @@ export class TeamService {
   }
 
   listDevices(): Device[] {
-    return this.db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY created_at, id').all().map(toDevice);
+    return this.db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY created_at, rowid').all().map(toDevice);
   }
 
   revokeDevice(id: string): Device {
