@@ -10,6 +10,7 @@ import { StoresProvider } from './app/stores';
 import { createCourseListStore } from './features/courses/course-list-store';
 import { createI18n } from './i18n/index';
 import './styles.css';
+import './measured-fonts.css';
 
 const root = createRoot(document.getElementById('root')!);
 const transport = detectTransport();
